@@ -1,0 +1,54 @@
+# treaty-qa — `make chat` and `make test` do all set-up on a fresh clone (offline after installs).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: chat test lint bench index eval soak browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+# Builds the index only when it is missing (the CLI's own check is incremental anyway).
+data/chroma/chroma.sqlite3: | $(STAMP)
+	$(BIN)/treaty-qa index
+
+index: $(STAMP)
+	$(BIN)/treaty-qa index
+
+chat: $(STAMP) data/chroma/chroma.sqlite3
+	$(BIN)/treaty-qa chat
+
+# Debian's chromium for the browser test (Playwright's own browser download is not used).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; the browser test will fail"; }
+
+test: $(STAMP) browser-deps data/chroma/chroma.sqlite3
+	$(PY) -m pytest -q -p no:cacheprovider
+	$(BIN)/treaty-qa eval --markdown docs/eval-latest.md
+
+eval: $(STAMP) data/chroma/chroma.sqlite3
+	$(BIN)/treaty-qa eval
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(STAMP) data/chroma/chroma.sqlite3
+	$(PY) -m benchmarks.run
+
+soak: $(STAMP) data/chroma/chroma.sqlite3
+	$(PY) -m pytest -q -p no:cacheprovider -m soak tests
+
+clean:
+	rm -rf data/chroma data/chroma.lock test-artifacts

@@ -1,0 +1,183 @@
+"""Incremental, lock-protected indexing: files → prepared docs → diff against the store → write.
+
+The store is its own state: every run recomputes the wanted sentence nodes (cheap: no embedding)
+and compares ids with what Chroma holds, per document. New ids are embedded and added, missing ids
+deleted, ids whose metadata changed (offsets, cluster) updated without re-embedding. A document's
+record in the docs collection is written last, so a run killed at any point (`kill -9`) leaves
+work the next run finishes: ids are content hashes, so nothing is ever duplicated.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from filelock import FileLock, Timeout
+
+from index.corpus import Article, find_files, load_manifest, read_article
+from index.dedup import cluster_ids
+from index.embedder import make_embedder
+from index.nodes import PreparedDoc, prepare
+from index.store import Store
+from treaty_qa.errors import EmptyCorpus, IndexLocked, InvalidDocument
+from treaty_qa.settings import Settings
+
+
+class Progress(Protocol):
+    """What the pipeline reports while it works (rich bar in the CLI, gr.Progress in the UI)."""
+
+    def message(self, text: str) -> None: ...
+    def total(self, n: int) -> None: ...
+    def advance(self, n: int) -> None: ...
+
+
+class Silent:
+    def message(self, text: str) -> None:
+        pass
+
+    def total(self, n: int) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
+
+
+@dataclass
+class IndexReport:
+    documents: int = 0
+    nodes: int = 0  # sentence nodes in the store after the run
+    embedded: int = 0
+    removed: int = 0
+    updated: int = 0
+    removed_documents: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def lock_path(settings: Settings) -> Path:
+    return settings.index_dir.parent / f"{settings.index_dir.name}.lock"
+
+
+def _acquire(settings: Settings, progress: Progress) -> FileLock:
+    path = lock_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0.2)
+    except Timeout:
+        progress.message(f"Another indexer is running; waiting up to {settings.lock_timeout_s:.0f}"
+                         f" s for {path} …")
+        try:
+            lock.acquire(timeout=settings.lock_timeout_s)
+        except Timeout as e:
+            raise IndexLocked(str(path), settings.lock_timeout_s) from e
+    return lock
+
+
+def read_articles(files: Iterable[Path], max_bytes: int) -> tuple[list[Article], list[str]]:
+    """Read every file; a bad one becomes a one-line error and the others are still read."""
+    manifests: dict[Path, dict] = {}
+    articles: list[Article] = []
+    errors: list[str] = []
+    seen: dict[str, Path] = {}
+    for f in files:
+        try:
+            if f.parent not in manifests:
+                manifests[f.parent] = load_manifest(f.parent)
+            art = read_article(f, manifests[f.parent].get(f.name), max_bytes)
+            if art.doc_id in seen and seen[art.doc_id].resolve() != f.resolve():
+                raise InvalidDocument(str(f), f"has the same document id as {seen[art.doc_id]};"
+                                      " rename one of them")
+            if art.doc_id not in seen:
+                seen[art.doc_id] = f
+                articles.append(art)
+        except InvalidDocument as e:
+            errors.append(str(e))
+    return articles, errors
+
+
+def _stored_sources(store: Store) -> dict[str, dict[str, Any]]:
+    ids, _, metas = store.all_documents()
+    return dict(zip(ids, metas, strict=True))
+
+
+def _sync_doc(store: Store, doc: PreparedDoc, embedder: Any, progress: Progress,
+              report: IndexReport) -> None:
+    have = store.sentences.get(where={"doc_id": doc.article.doc_id}, include=["metadatas"])
+    have_meta = dict(zip(have["ids"], have["metadatas"] or [], strict=True))
+    want = {n.node_id: n for n in doc.nodes}
+    stale = [i for i in have_meta if i not in want]
+    if stale:
+        store.sentences.delete(ids=stale)
+        report.removed += len(stale)
+    new = [n for i, n in want.items() if i not in have_meta]
+    changed = [n for i, n in want.items() if i in have_meta and have_meta[i] != n.metadata]
+    if changed:
+        store.sentences.update(ids=[n.node_id for n in changed],
+                               metadatas=[n.metadata for n in changed])
+        report.updated += len(changed)
+    for i in range(0, len(new), 32):
+        batch = new[i: i + 32]
+        vectors = embedder.get_text_embedding_batch([n.metadata["embed_text"] for n in batch])
+        store.sentences.upsert(ids=[n.node_id for n in batch], embeddings=vectors,
+                               documents=[n.text for n in batch],
+                               metadatas=[n.metadata for n in batch])
+        report.embedded += len(batch)
+        progress.advance(len(batch))
+
+
+def _doc_record(doc: PreparedDoc, cluster: str) -> dict[str, Any]:
+    a = doc.article
+    return {"title": a.title, "outlet": a.outlet or "", "published": a.published or "",
+            "language": a.language, "source": str(a.path), "sha256": a.sha256,
+            "cluster": cluster, "sentences": len(doc.nodes)}
+
+
+def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild: bool = False,
+                progress: Progress | None = None) -> IndexReport:
+    """Bring the store in line with the article files; see the module docstring."""
+    progress = progress or Silent()
+    t0 = time.perf_counter()
+    embedder = make_embedder(settings)
+    with _acquire(settings, progress):
+        if rebuild:
+            Store.drop(settings)
+        store = Store.open(settings, embedder.identity, embedder.dim, create=True)
+        stored = _stored_sources(store)
+        roots = list(paths) if paths else [settings.corpus_dir]
+        files = list(find_files(roots))
+        known = {Path(m["source"]) for m in stored.values() if Path(m["source"]).is_file()}
+        files += [f for f in sorted(known) if f.resolve() not in {x.resolve() for x in files}]
+        articles, errors = read_articles(files, settings.max_file_bytes)
+        report = IndexReport(errors=errors)
+        gone = [d for d, m in stored.items() if not Path(m["source"]).is_file()]
+        kept_invalid = {d for d, m in stored.items() if d not in gone} - {
+            a.doc_id for a in articles}
+        if not articles and not kept_invalid:
+            raise EmptyCorpus(", ".join(str(r) for r in roots))
+        clusters = cluster_ids({a.doc_id: a.text for a in articles}, settings.dedup_threshold)
+        docs = [prepare(a, settings.window_sentences, clusters[a.doc_id]) for a in articles]
+        todo = [d for d in docs if stored.get(d.article.doc_id) != _doc_record(
+            d, clusters[d.article.doc_id])]
+        progress.total(sum(len(d.nodes) for d in todo))
+        for doc_id in gone:
+            n = store.sentences.get(where={"doc_id": doc_id}, include=[])["ids"]
+            if n:
+                store.sentences.delete(ids=n)
+            store.documents.delete(ids=[doc_id])
+            report.removed += len(n)
+            report.removed_documents.append(doc_id)
+        for d in todo:
+            progress.message(f"Indexing {d.article.path.name}")
+            _sync_doc(store, d, embedder, progress, report)
+            title_vec = embedder.get_text_embedding(d.article.title)
+            store.documents.upsert(ids=[d.article.doc_id], embeddings=[title_vec],
+                                   documents=[d.clean],
+                                   metadatas=[_doc_record(d, clusters[d.article.doc_id])])
+        report.documents = len(docs) + len(kept_invalid)
+        report.nodes = store.count()
+    report.seconds = time.perf_counter() - t0
+    return report

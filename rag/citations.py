@@ -1,0 +1,67 @@
+"""Citation checks shared by both answerers.
+
+- `renumber`: keep only markers that point at a retrieved source, renumber them 1..m in order of
+  first use, report the invented ones.
+- `unsupported_sentences`: answer sentences with no valid marker.
+- `verify_quotes`: every quote must be the exact slice `article[start:end]` of its cleaned article.
+
+>>> text, used, bad = renumber("Article 51 [3]. It expires in 2030 [9].", n_sources=5)
+>>> text, used, bad
+('Article 51 [1]. It expires in 2030.', [3], [9])
+>>> unsupported_sentences(text)
+['It expires in 2030.']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from rag.models import Citation
+
+MARKER = re.compile(r"\s*\[(\d{1,3})\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+
+
+def renumber(text: str, n_sources: int) -> tuple[str, list[int], list[int]]:
+    """Rewrite [n] markers: valid ones to their order of first use, invalid ones removed.
+
+    Returns (new text, original numbers used in new order, invalid numbers removed)."""
+    order: list[int] = []
+    invalid: list[int] = []
+
+    def sub(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if not 1 <= n <= n_sources:
+            invalid.append(n)
+            return ""
+        if n not in order:
+            order.append(n)
+        return f" [{order.index(n) + 1}]"
+
+    out = MARKER.sub(sub, text)
+    out = re.sub(r"(\[\d+\])(?: \1)+", r"\1", out)  # "[1] [1]" → "[1]"
+    return out.strip(), order, invalid
+
+
+def unsupported_sentences(text: str) -> list[str]:
+    """Sentences of an answer that carry no [n] marker (headings and empty lines aside)."""
+    out = []
+    for para in text.split("\n"):
+        for sent in _SENTENCE.split(para.strip()):
+            s = sent.strip()
+            if len(re.findall(r"\w+", s)) >= 3 and not MARKER.search(s):
+                out.append(s)
+    return out
+
+
+def verify_quotes(citations: Sequence[Citation], articles: Mapping[str, str]) -> list[str]:
+    """Problems with citations whose quote is not exactly its article's text at its offsets."""
+    problems = []
+    for c in citations:
+        text = articles.get(c.doc_id)
+        if text is None:
+            problems.append(f"[{c.n}] cites unknown document {c.doc_id}")
+        elif text[c.start: c.end] != c.quote:
+            problems.append(f"[{c.n}] quote does not match {c.doc_id}[{c.start}:{c.end}]")
+    return problems

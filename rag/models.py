@@ -1,0 +1,85 @@
+"""Results as small frozen dataclasses: one shape, many views (CLI JSON, UI HTML, eval rows).
+
+`Hit` is a retrieved sentence with its provenance; `Citation` is a numbered quote an answer relies
+on, built from a `Hit` (never by parsing strings back); `Answer` is what every answerer returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved sentence node. `score` is the fused rank score, `similarity` the dense cosine."""
+
+    node_id: str
+    text: str
+    doc_id: str
+    title: str
+    outlet: str | None
+    published: str | None
+    start: int
+    end: int
+    window: str
+    cluster: str
+    heading: str | None = None
+    score: float = 0.0
+    similarity: float = 0.0
+    bm25: float = 0.0
+    also_in: tuple[str, ...] = ()  # doc ids of near-duplicates collapsed into this hit
+
+    @classmethod
+    def from_metadata(cls, node_id: str, text: str, meta: dict[str, Any], **scores: Any) -> Hit:
+        return cls(node_id=node_id, text=text, doc_id=meta["doc_id"], title=meta["title"],
+                   outlet=meta.get("outlet") or None, published=meta.get("published") or None,
+                   start=int(meta["start"]), end=int(meta["end"]), window=meta.get("window", text),
+                   cluster=meta.get("cluster", meta["doc_id"]),
+                   heading=meta.get("heading") or None, **scores)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    outlet: str | None
+    published: str | None
+    quote: str
+    start: int
+    end: int
+    score: float
+    also_reported_by: int = 0  # independent sources (clusters) besides this one saying the same
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, also: int = 0) -> Citation:
+        return cls(n=n, doc_id=hit.doc_id, title=hit.title, outlet=hit.outlet,
+                   published=hit.published, quote=hit.text, start=hit.start, end=hit.end,
+                   score=round(hit.score, 4), also_reported_by=also)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    backend: str
+    citations: list[Citation] = field(default_factory=list)
+    corroboration: int = 0  # independent sources (clusters) supporting the answer
+    unsupported: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # fallbacks, truncation, removed citations
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str | None = None  # the question after follow-up condensing
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["timings_ms"] = {k: round(v, 1) for k, v in self.timings_ms.items()}
+        return d
+
+
+@dataclass(frozen=True)
+class Reset:
+    """In a token stream: drop the text streamed so far (the answer is being redone)."""
+
+    notice: str

@@ -1,0 +1,134 @@
+"""Hybrid retrieval over sentence nodes: dense (Chroma) + BM25, fused by reciprocal rank.
+
+- Dense: the question's e5 query embedding against the Chroma collection (cosine).
+- BM25: bm25s over the same nodes, tokenized by `rag.terms`. Its weight in the fusion is the share
+  of the question's content terms the corpus vocabulary knows, so a Russian or Korean question
+  (no shared vocabulary) is ranked by the multilingual dense side alone instead of BM25 noise.
+- Near-duplicates: a hit whose cluster already has a kept hit from another document saying the same
+  (sentence cosine >= `DUPLICATE_COSINE`) is collapsed into it (`also_in`), so one rewritten story
+  cannot crowd out independent ones; the collapsed doc ids stay for corroboration.
+
+All node texts, metadata and vectors are loaded once (`refresh()` after indexing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from index.store import Store
+from rag.models import Hit
+from rag.terms import TermStats, terms
+
+DUPLICATE_COSINE = 0.9
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval hands the answerer: hits plus what it needs to judge them."""
+
+    question: str
+    hits: list[Hit]
+    query_vector: np.ndarray
+    query_terms: list[str]
+
+
+class HybridRetriever:
+    def __init__(self, store: Store, embedder: Any, candidates: int = 20, rrf_k: int = 60) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.refresh()
+
+    def refresh(self) -> None:
+        """(Re)load nodes, vectors and the BM25 index from the store."""
+        import bm25s
+
+        got = self.store.sentences.get(include=["documents", "metadatas", "embeddings"])
+        self.ids: list[str] = list(got["ids"])
+        self.texts: list[str] = list(got["documents"] or [])
+        self.metas: list[dict[str, Any]] = list(got["metadatas"] or [])
+        emb = got["embeddings"]
+        self.vectors = (np.asarray(emb, dtype=np.float32) if emb is not None and len(emb)
+                        else np.zeros((0, 1), dtype=np.float32))
+        self.row = {nid: i for i, nid in enumerate(self.ids)}
+        self.node_terms = [terms(m.get("embed_text", t)) for t, m in
+                           zip(self.texts, self.metas, strict=True)]
+        self.stats = TermStats(self.node_terms)
+        self.bm25 = None
+        if self.ids:
+            self.bm25 = bm25s.BM25()
+            self.bm25.index(self.node_terms, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def embed_query(self, question: str) -> np.ndarray:
+        return np.asarray(self.embedder.get_query_embedding(question), dtype=np.float32)
+
+    def dense(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """(row, cosine) of the n nearest nodes, from Chroma."""
+        res = self.store.sentences.query(query_embeddings=[qvec.tolist()],
+                                         n_results=min(n, len(self.ids)), include=["distances"])
+        return [(self.row[i], 1.0 - float(d)) for i, d in
+                zip(res["ids"][0], res["distances"][0], strict=True) if i in self.row]
+
+    def sparse(self, qterms: list[str], n: int) -> list[tuple[int, float]]:
+        """(row, BM25 score) of the n best nodes with a positive score."""
+        known = [t for t in qterms if self.stats.known(t)]
+        if not known or self.bm25 is None:
+            return []
+        scores = self.bm25.get_scores(known)
+        top = np.argsort(-scores)[:n]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def bm25_weight(self, qterms: list[str]) -> float:
+        """Share of the question's content terms that occur in the corpus (0 for ru/ko)."""
+        return sum(self.stats.known(t) for t in qterms) / len(qterms) if qterms else 0.0
+
+    def retrieve(self, question: str, top_k: int, query_text: str | None = None) -> Retrieval:
+        """Fused, de-duplicated top_k hits for `question` (`query_text` overrides what is searched,
+        e.g. a follow-up joined with the question before it)."""
+        text = query_text or question
+        qterms = terms(text)
+        if not self.ids:
+            return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms)
+        qvec = self.embed_query(text)
+        dense = self.dense(qvec, self.candidates)
+        sparse = self.sparse(qterms, self.candidates)
+        w_sparse = self.bm25_weight(qterms)
+        fused: dict[int, float] = {}
+        for rank, (row, _) in enumerate(dense):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+        for rank, (row, _) in enumerate(sparse):
+            fused[row] = fused.get(row, 0.0) + w_sparse / (self.rrf_k + rank + 1)
+        bm = dict(sparse)
+        order = sorted(fused, key=lambda r: -fused[r])
+        hits = self._collapse(order, fused, bm, qvec, top_k)
+        return Retrieval(question, hits, qvec, qterms)
+
+    def _collapse(self, order: list[int], fused: dict[int, float], bm: dict[int, float],
+                  qvec: np.ndarray, top_k: int) -> list[Hit]:
+        kept: list[tuple[int, Hit]] = []
+        for row in order:
+            meta = self.metas[row]
+            dup = next((k for k, (r, h) in enumerate(kept)
+                        if h.cluster == meta["cluster"] and h.doc_id != meta["doc_id"]
+                        and float(self.vectors[r] @ self.vectors[row]) >= DUPLICATE_COSINE), None)
+            if dup is not None:
+                r, h = kept[dup]
+                kept[dup] = (r, replace(h, also_in=(*h.also_in, meta["doc_id"])))
+                continue
+            if len(kept) >= top_k:
+                continue  # keep scanning only to collect duplicates of kept hits
+            hit = Hit.from_metadata(self.ids[row], self.texts[row], meta,
+                                    score=fused[row], similarity=float(self.vectors[row] @ qvec),
+                                    bm25=bm.get(row, 0.0))
+            kept.append((row, hit))
+        return [h for _, h in kept]
+
+    def similarity(self, a: Hit, b: Hit) -> float:
+        return float(self.vectors[self.row[a.node_id]] @ self.vectors[self.row[b.node_id]])

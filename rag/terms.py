@@ -1,0 +1,88 @@
+"""Normalization and content terms shared by BM25 and the extractive answerer's coverage checks.
+
+Text is NFKC-normalized, zero-width and bidi control characters are dropped, dotted acronyms are
+joined ("U.N." → "un"), then words are lower-cased and stemmed (Snowball, English). Stop words and
+question words carry no content and are dropped.
+
+>>> terms("Which U.N. Charter article is cited?")
+['un', 'charter', 'articl', 'cite']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_THOUSANDS = re.compile(r"(\d),(\d{3})\b")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for with from as into onto about over under than then
+is are was were be been being am do does did done have has had having it its it's this that these
+those there here their them they he she him her his hers we us our you your i me my mine
+what which who whom whose when where why how whether
+not no nor so too very can could will would shall should may might must also just only any
+all both each few more most other some such own same again further once up down out off
+s t said says say tell told according did does
+""".split())
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalize and remove invisible characters (zero-width, bidi marks).
+
+    >>> normalize("Pu\\u200btin")
+    'Putin'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _THOUSANDS.sub(r"\1\2", text)
+    return _ACRONYM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens of normalized text (stop words kept)."""
+    return ["usa" if t == "US" else t.lower() for t in _WORD.findall(normalize(text))]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms, stop words removed, order kept (duplicates kept)."""
+    words = [t for t in tokens(text) if t not in STOPWORDS]
+    return list(_stemmer().stemWords(words))
+
+
+class TermStats:
+    """Document frequencies over the sentence nodes, for IDF weights and vocabulary checks."""
+
+    def __init__(self, docs: Iterable[list[str]]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for d in docs:
+            self.n += 1
+            self.df.update(set(d))
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def mean_idf(self) -> float:
+        if not self.df:
+            return 1.0
+        if not hasattr(self, "_mean_idf"):
+            self._mean_idf = sum(self.idf(t) for t in self.df) / len(self.df)
+        return self._mean_idf
+
+    def known(self, term: str) -> bool:
+        return term in self.df

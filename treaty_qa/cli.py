@@ -1,0 +1,209 @@
+"""`treaty-qa` command line: index, sources, ask, eval, chat.
+
+Settings are built here, once, and passed down. Known failures (`TreatyQAError`) print one line
+on stderr and exit 1 (2 for usage errors); nothing prints a traceback for them. Heavy imports
+(Gradio, llama-index retrievers) happen inside the commands that need them, so `ask` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from treaty_qa.errors import TreatyQAError
+from treaty_qa.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Cited answers about the 2024 Russia–North Korea treaty, offline.")
+T = TypeVar("T")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Run a command body, turning known failures into one clean line."""
+    try:
+        return fn()
+    except TreatyQAError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    raise AssertionError("unreachable")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except Exception as e:  # pydantic ValidationError: say which setting, not a traceback
+        _fail(f"invalid settings: {str(e).splitlines()[0]} — check your TREATY_QA_* variables")
+        raise
+
+
+class _RichProgress:
+    def __init__(self, progress: Any) -> None:
+        self._p = progress
+        self._task = progress.add_task("embedding", total=None)
+
+    def message(self, text: str) -> None:
+        self._p.console.print(text)
+
+    def total(self, n: int) -> None:
+        self._p.update(self._task, total=n)
+
+    def advance(self, n: int) -> None:
+        self._p.advance(self._task, n)
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: corpus)")]
+    = None,
+    rebuild: Annotated[bool, typer.Option(help="Drop the index and build it from scratch")] = False,
+) -> None:
+    """Index articles: clean, split into sentences, embed new ones, store in Chroma."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from index.pipeline import build_index
+
+    settings = _settings()
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=True) as p:
+        report = _run(lambda: build_index(settings, paths or None, rebuild, _RichProgress(p)))
+    for err in report.errors:
+        console.print(f"[yellow]skipped[/] {err}", highlight=False)
+    what = (f"embedded {report.embedded} new sentences" if report.embedded
+            else "nothing new to embed (0 new embeddings)")
+    typer.echo(f"{report.documents} documents, {report.nodes} sentence nodes; {what}; "
+               f"removed {report.removed}, updated {report.updated} "
+               f"in {report.seconds:.2f} s.")
+    if report.errors:
+        raise typer.Exit(1 if not report.documents else 0)
+
+
+@app.command()
+def sources(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines")] = False,
+) -> None:
+    """List indexed documents with outlet, date, sentence count and near-duplicate cluster."""
+    from index.catalog import list_documents
+
+    settings = _settings()
+    docs = _run(lambda: list_documents(settings))
+    if as_json:
+        for d in docs:
+            typer.echo(json.dumps(d.__dict__, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("doc id", "title", "outlet", "date", "sentences", "cluster")
+    for d in docs:
+        table.add_row(d.doc_id, d.title[:60], d.outlet or "unknown", d.published or "unknown",
+                      str(d.sentences), d.cluster + (" *" if d.cluster != d.doc_id else ""))
+    Console().print(table)
+    n_clusters = len({d.cluster for d in docs})
+    typer.echo(f"{len(docs)} documents, {n_clusters} independent sources (clusters).")
+
+
+def _read_questions(path: Path) -> list[dict[str, Any]]:
+    """One question per line, or JSON lines with a `q` field (and optional `history`)."""
+    from treaty_qa.errors import InvalidQuestion
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InvalidQuestion(f"Cannot read {path} ({e.__class__.__name__}); give a UTF-8 file "
+                              "with one question per line.") from e
+    out = []
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InvalidQuestion(f"{path}:{i} is not valid JSON; fix the line or use plain "
+                                      "text questions.") from e
+            if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
+                raise InvalidQuestion(f"{path}:{i} has no string field `q`.")
+            out.append(obj)
+        else:
+            out.append({"q": line.strip()})
+    return out
+
+
+def _print_answer(ans: Any) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    style = "yellow" if ans.abstained else "bold"
+    console.print(f"[{style}]{escape(ans.answer)}[/]")
+    for c in ans.citations:
+        meta = f"{c.outlet or 'outlet unknown'}, {c.published or 'date unknown'}"
+        console.print(f"  [cyan][{c.n}][/] {escape(c.title)} — {escape(meta)}", highlight=False)
+        console.print(f"      “{escape(c.quote)}”", highlight=False)
+    for u in ans.unsupported:
+        console.print(f"  [red]unsupported:[/] {escape(u)}", highlight=False)
+    for n in ans.notices:
+        console.print(f"  [magenta]note:[/] {escape(n)}", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON")] = False,
+    backend: Annotated[str | None, typer.Option(help="extractive or openai")] = None,
+    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Sentences retrieved")]
+    = None,
+    questions: Annotated[Path | None, typer.Option(help="File of questions (JSON lines out)")]
+    = None,
+) -> None:
+    """Answer a question with citations (or say the sources don't say)."""
+    from treaty_qa.errors import InvalidQuestion
+
+    if backend not in (None, "extractive", "openai"):
+        _fail("--backend must be extractive or openai", 2)
+    if (question is None) == (questions is None):
+        _fail('give a QUESTION or --questions FILE, e.g. treaty-qa ask "Which UN Charter '
+              'article is cited?"', 2)
+    settings = _settings()
+
+    def body() -> None:
+        from rag.engine import QAEngine
+
+        engine = QAEngine.open(settings)
+        if questions is not None:
+            for item in _read_questions(questions):
+                try:
+                    ans = engine.ask(item["q"], item.get("history") or [], backend, k)
+                    typer.echo(json.dumps(ans.to_json(), ensure_ascii=False))
+                except InvalidQuestion as e:
+                    typer.echo(json.dumps({"question": item["q"], "error": str(e)},
+                                          ensure_ascii=False))
+            return
+        ans = engine.ask(question or "", [], backend, k)
+        if as_json:
+            typer.echo(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
+        else:
+            _print_answer(ans)
+
+    _run(body)
+
+
+def main() -> None:
+    try:
+        app()
+    except TreatyQAError as e:  # raised outside a command body
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)

@@ -1,0 +1,67 @@
+"""Errors a user can act on. Each message says what to do next; the CLI and UI print it on one line.
+
+>>> str(IndexNotBuilt("/tmp/x"))
+"No index at /tmp/x. Run `treaty-qa index` to build it."
+"""
+
+from __future__ import annotations
+
+
+class TreatyQAError(Exception):
+    """Base class: a known failure with a one-line, actionable message."""
+
+
+class IndexNotBuilt(TreatyQAError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"No index at {where}. Run `treaty-qa index` to build it.")
+
+
+class IndexMismatch(TreatyQAError):
+    """The stored collection was built by another embedder or with another dimension."""
+
+    def __init__(self, stored: str, wanted: str) -> None:
+        super().__init__(
+            f"The index was built with embedder {stored}, but settings ask for {wanted}. "
+            "Run `treaty-qa index --rebuild` to rebuild it."
+        )
+
+
+class InvalidDocument(TreatyQAError):
+    """A file that cannot be indexed (empty, binary, not UTF-8, unsupported type)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class EmptyCorpus(TreatyQAError):
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"No .txt, .md or .html articles found in {where}. Add articles there and re-run "
+            "`treaty-qa index`."
+        )
+
+
+class IndexLocked(TreatyQAError):
+    def __init__(self, lock_path: str, waited_s: float) -> None:
+        super().__init__(
+            f"Another indexer holds {lock_path}; gave up after {waited_s:.0f} s. Wait for it to "
+            "finish (or raise TREATY_QA_LOCK_TIMEOUT_S) and try again."
+        )
+
+
+class StoreUnavailable(TreatyQAError):
+    """The Chroma server (or directory) cannot be reached."""
+
+
+class InvalidQuestion(TreatyQAError):
+    """Empty or unusable question."""
+
+
+class LLMUnavailable(TreatyQAError):
+    """The configured OpenAI-compatible endpoint failed; callers fall back to extraction."""
+
+
+class InvalidSettings(TreatyQAError):
+    """A setting has a value we cannot use."""
