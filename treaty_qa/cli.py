@@ -201,6 +201,45 @@ def ask(
     _run(body)
 
 
+@app.command()
+def chat(
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
+    insecure: Annotated[bool, typer.Option("--insecure", help="Allow a non-loopback bind "
+                                           "without auth (not advised)")] = False,
+) -> None:
+    """Open the Gradio chat (offline by default; builds the index first if it is missing)."""
+    settings = _settings(host=host, port=port, allow_insecure_bind=insecure or None)
+
+    def body() -> None:
+        from ui.launch import launch
+
+        launch(settings)
+
+    _run(body)
+
+
+@app.command("eval")
+def eval_(
+    backend: Annotated[str, typer.Option(help="extractive or openai")] = "extractive",
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON")]
+    = None,
+    markdown: Annotated[Path | None, typer.Option(help="Write the report as Markdown")] = None,
+    thresholds: Annotated[Path | None, typer.Option(help="Thresholds file")] = None,
+) -> None:
+    """Run the eval suite; exit 1 when a metric is under its committed threshold."""
+    settings = _settings()
+
+    def body() -> int:
+        from evals.run import run_cli
+
+        return run_cli(settings, backend=backend, json_path=json_path, markdown_path=markdown,
+                       thresholds_path=thresholds)
+
+    code = _run(body)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     try:
         app()
