@@ -131,7 +131,8 @@ def _decode(path: Path, data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise InvalidDocument(str(path), f"file is larger than {max_bytes} bytes; split it")
     if b"\x00" in data[:8192]:
-        raise InvalidDocument(str(path), "looks binary (NUL bytes); only text articles can be indexed")
+        raise InvalidDocument(str(path),
+                              "looks binary (NUL bytes); only text articles can be indexed")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

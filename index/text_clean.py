@@ -16,6 +16,7 @@ follows is teasers for other stories. Dropped lines are returned so tests and `t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 # Whole-line chrome: app/paywall prompts, nav and section labels, social and comment-form text.
@@ -73,7 +74,7 @@ def _norm(line: str) -> str:
 def is_breadcrumb(line: str, title: str | None) -> bool:
     """A navigation trail glued to the headline, e.g. ``HomeWorldAsiaRussia-North Korea sign …``.
 
-    >>> is_breadcrumb("PoliticsNorth Korea and Russia solidify pact", "North Korea and Russia solidify pact")
+    >>> is_breadcrumb("PoliticsNorth Korea and Russia ally", "North Korea and Russia ally")
     True
     """
     if not title:
@@ -100,12 +101,18 @@ def is_chrome(line: str, title: str | None = None) -> bool:
     )
 
 
+def _is_caption(line: str, occurrences: int) -> bool:
+    """A short line without sentence punctuation that the page repeats: an image caption/alt."""
+    return occurrences > 1 and len(line.split()) <= 10 and not re.search(r"[.!?”\"]$", line)
+
+
 def clean_text(raw: str, title: str | None = None) -> CleanResult:
     """Return the article text without page chrome; paragraphs stay separated by blank lines."""
     kept: list[str] = []
     removed: list[str] = []
     seen: set[str] = set()
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    counts = Counter(x.strip() for x in lines if x.strip())
     for i, raw_line in enumerate(lines):
         line = raw_line.strip()
         if not line:
@@ -115,7 +122,7 @@ def clean_text(raw: str, title: str | None = None) -> CleanResult:
         if _TAIL_MARKER.match(line):
             removed.extend(x.strip() for x in lines[i:] if x.strip())
             break
-        if is_chrome(line, title) or line in seen:
+        if is_chrome(line, title) or line in seen or _is_caption(line, counts[line]):
             removed.append(line)  # repeated lines are captions or nav echoes
             continue
         seen.add(line)

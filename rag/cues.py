@@ -37,14 +37,29 @@ _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMBER_WORDS})"
                     r"(?:\s+(?:of\s+)?[a-z][\w-]+)", re.I)
 _ARTICLE = re.compile(r"\b(?:Article|Section|Clause|Chapter)\s+\d+\b")
-_PERSON = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b")
+_TITLES = (r"(?:(?:Russian|North|South|Korean|American|Chinese|Japanese|Ukrainian|Soviet|"
+           r"President|Premier|Prime|Minister|Foreign|Supreme|Leader|Chairman|General|Mr\.|"
+           r"Ms\.|Dr\.)\s+)*")
+_PERSON = re.compile(rf"\b{_TITLES}((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){{1,2}})\b")
 _PLACE = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 
 
+_LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,2}", re.I)
+
+
 def answer_type(question: str) -> str | None:
-    """The first matching type: article, count, date, person, place; None for open questions."""
+    """The first matching type: article, count, date, person, place; None for open questions.
+
+    English cues count only near the start ("When did …", "And how many …"), so a clause like
+    "what did crowds chant when Putin arrived" is not a date question.
+
+    >>> answer_type("What did crowds chant when Putin arrived?") is None
+    True
+    """
+    lead_len = len(_LEAD.match(question).group(0)) + 1  # type: ignore[union-attr]
     for name, cue in _TYPE_CUES:
-        if cue.search(question):
+        m = cue.search(question)
+        if m and (m.start() <= lead_len or not m.group(0).isascii()):
             return name
     return None
 
@@ -57,7 +72,10 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
                "place": _PLACE}[kind]
     out = []
     for m in pattern.finditer(sentence):
-        out.append((m.group(1) if kind == "place" else m.group(0)).strip())
+        span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()
+        if kind == "person" and re.fullmatch(_TITLES, span + " "):
+            continue  # "North Korean" is a title word run, not a name
+        out.append(span)
     return out
 
 

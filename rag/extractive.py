@@ -29,12 +29,13 @@ ABSTAIN_TEXT = "The sources don't say. None of the indexed articles answers this
 class Calibration:
     """Decision thresholds (see docs/decisions.md for how each was measured)."""
 
-    min_coverage: float = 0.55  # IDF-weighted share of question terms found (Latin-script questions)
-    min_similarity: float = 0.80  # dense cosine needed when terms cannot be compared (ru, ko)
+    coverage_weight: float = 0.2  # support = similarity + coverage_weight * coverage
+    min_support: float = 0.90  # needed support, Latin-script questions
+    min_similarity: float = 0.775  # dense cosine needed when terms cannot be compared (ru, ko)
     min_similarity_en: float = 0.78  # below this even a well-covered English question abstains
     unknown_term_weight: float = 1.0  # weight of a term the corpus lacks, x mean IDF
     context_credit: float = 0.35  # a term found only in the window counts this much
-    corroborate_cosine: float = 0.86  # another cluster's sentence counts as saying the same
+    corroborate_cosine: float = 0.91  # another cluster's sentence counts as saying the same
     max_citations: int = 3
 
 
@@ -45,13 +46,19 @@ class Support:
     type_ok: bool
     numbers_ok: bool
     entities_ok: bool
+    entities_own: float  # share of the question's entities in the sentence itself
     lead: str | None  # the typed span that answers ("Article 51", "November 11")
+    coverage_weight: float = 0.2
+
+    @property
+    def support(self) -> float:
+        return self.hit.similarity + self.coverage_weight * max(self.coverage, 0.0)
 
     @property
     def score(self) -> float:
-        cov = max(self.coverage, 0.0)
-        return (self.hit.similarity + 0.5 * cov + 0.1 * self.type_ok
-                + 0.1 * self.numbers_ok + 0.1 * self.entities_ok)
+        """Ranking among candidates: support, then the checks, then entities in the sentence."""
+        return (self.support + 0.1 * (self.type_ok + self.numbers_ok + self.entities_ok)
+                + 0.05 * self.entities_own)
 
 
 def _latin(text: str) -> bool:
@@ -96,38 +103,41 @@ class ExtractiveAnswerer:
             got += w if _matches(t, own) else self.cal.context_credit * w if _matches(t, ctx) else 0
         return got / total if total else -1.0
 
-    def support(self, question: str, r: Retrieval, hit: Hit) -> Support:
+    def support(self, question: str, r: Retrieval, hit: Hit,
+                only_entity: str | None = None) -> Support:
+        """Measure how well `hit` answers; `only_entity` judges it for one entity of a question
+        that names several (the others' terms are then not required)."""
         kind = answer_type(question)
         comparable = _latin(question)
         qterms = r.query_terms if comparable else []
+        if only_entity is not None:
+            others = set(_entities(question)) - {only_entity}
+            qterms = [t for t in qterms if t not in others]
         spans = [s for s in find_typed(kind, hit.text) if s.lower() not in question.lower()]
         q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
         evidence = f"{hit.heading or ''} {hit.window}"
         ents = _entities(question) if comparable else []
+        if only_entity is not None:
+            ents = [only_entity]
         bag = set(terms(evidence))
+        own = set(terms(hit.text))
         return Support(
             hit=hit,
             coverage=self.coverage(qterms, hit),
             type_ok=kind is None or bool(spans),
             numbers_ok=q_nums <= numbers(evidence),
             entities_ok=all(_matches(e, bag) for e in ents),
-            lead=self._lead(spans, qterms, hit.text) if spans else None,
+            entities_own=sum(_matches(e, own) for e in ents) / len(ents) if ents else 1.0,
+            coverage_weight=self.cal.coverage_weight,
+            lead=spans[0] if len(set(spans)) == 1 else None,  # several candidates: quote only
         )
-
-    @staticmethod
-    def _lead(spans: list[str], qterms: Sequence[str], sentence: str) -> str:
-        """Of several typed spans, the one with most question terms around it."""
-        def near(span: str) -> int:
-            i = sentence.find(span)
-            return len(set(terms(sentence[max(0, i - 60): i + len(span) + 60])) & set(qterms))
-        return max(spans, key=near)
 
     def accept(self, s: Support) -> bool:
         if not (s.type_ok and s.numbers_ok and s.entities_ok):
             return False
         if s.coverage < 0:  # other script: only similarity can speak
             return s.hit.similarity >= self.cal.min_similarity
-        return s.coverage >= self.cal.min_coverage and s.hit.similarity >= self.cal.min_similarity_en
+        return s.support >= self.cal.min_support and s.hit.similarity >= self.cal.min_similarity_en
 
     # --- answering ---------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
@@ -135,14 +145,39 @@ class ExtractiveAnswerer:
                            for h in retrieval.hits), key=lambda s: -s.score)
         best = next((s for s in supports if self.accept(s)), None)
         if best is None:
+            per_entity = self._per_entity(retrieval)
+            if per_entity:
+                return self._build(question, per_entity, corroborating=False)
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           backend=self.name)
         chosen = [best] + self._corroborating(best, supports)
-        clusters = {best.hit.cluster} | {s.hit.cluster for s in chosen[1:]}
-        citations = [Citation.from_hit(i + 1, s.hit, also=len(clusters) - 1)
-                     for i, s in enumerate(chosen)]
-        return Answer(question=question, answer=self._text(best, chosen), abstained=False,
-                      backend=self.name, citations=citations, corroboration=len(clusters))
+        return self._build(question, chosen, corroborating=True)
+
+    def _per_entity(self, r: Retrieval) -> list[Support]:
+        """For "How did Japan and China react?": one accepted sentence per named entity, or []
+        when any entity has none (a partial answer would read as a complete one)."""
+        ents = list(dict.fromkeys(_entities(r.question))) if _latin(r.question) else []
+        if len(ents) < 2:
+            return []
+        picked: list[Support] = []
+        for ent in ents:
+            cands = [self.support(r.question, r, h, only_entity=ent) for h in r.hits]
+            ok = [c for c in cands if c.entities_own == 1.0 and self.accept(c)
+                  and all(c.hit.node_id != p.hit.node_id for p in picked)]
+            if not ok:
+                return []
+            picked.append(max(ok, key=lambda c: c.score))
+        return picked
+
+    def _build(self, question: str, chosen: list[Support], corroborating: bool) -> Answer:
+        """`chosen[1:]` either corroborate `chosen[0]` or answer other parts of the question."""
+        clusters = {s.hit.cluster for s in chosen}
+        also = len(clusters) - 1 if corroborating else 0
+        citations = [Citation.from_hit(i + 1, s.hit, also=also) for i, s in enumerate(chosen)]
+        text = (self._text(chosen[0], chosen) if corroborating
+                else "\n".join(f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen)))
+        return Answer(question=question, answer=text, abstained=False, backend=self.name,
+                      citations=citations, corroboration=len(clusters))
 
     def _corroborating(self, best: Support, supports: list[Support]) -> list[Support]:
         """Sentences from other clusters that say the same thing (or give the same typed answer)."""
@@ -174,6 +209,5 @@ class ExtractiveAnswerer:
     def stream(self, question: str, retrieval: Retrieval,
                history: Sequence[str] = ()) -> Iterator[str | Answer]:
         ans = self.answer(question, retrieval, history)
-        for piece in re.split(r"(?<=\s)", ans.answer):
-            yield piece
+        yield from re.split(r"(?<=\s)", ans.answer)
         yield ans

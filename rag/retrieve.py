@@ -1,9 +1,11 @@
 """Hybrid retrieval over sentence nodes: dense (Chroma) + BM25, fused by reciprocal rank.
 
 - Dense: the question's e5 query embedding against the Chroma collection (cosine).
-- BM25: bm25s over the same nodes, tokenized by `rag.terms`. Its weight in the fusion is the share
-  of the question's content terms the corpus vocabulary knows, so a Russian or Korean question
-  (no shared vocabulary) is ranked by the multilingual dense side alone instead of BM25 noise.
+- BM25: bm25s over the same nodes, tokenized by `rag.terms`. Query terms found in more than
+  `MAX_DF` of the sentences ("north", "korea" here) are left out: they match nearly everything and
+  would let many mediocre lexical matches outvote the dense top hit. BM25's weight in the fusion is
+  the share of the question's terms it can use, so a Russian or Korean question (no shared
+  vocabulary) is ranked by the multilingual dense side alone.
 - Near-duplicates: a hit whose cluster already has a kept hit from another document saying the same
   (sentence cosine >= `DUPLICATE_COSINE`) is collapsed into it (`also_in`), so one rewritten story
   cannot crowd out independent ones; the collapsed doc ids stay for corroboration.
@@ -23,6 +25,7 @@ from rag.models import Hit
 from rag.terms import TermStats, terms
 
 DUPLICATE_COSINE = 0.9
+MAX_DF = 0.2  # query terms in more than this share of sentences are left out of BM25
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,16 @@ class HybridRetriever:
         return [(self.row[i], 1.0 - float(d)) for i, d in
                 zip(res["ids"][0], res["distances"][0], strict=True) if i in self.row]
 
+    def informative(self, qterms: list[str]) -> list[str]:
+        """Query terms the corpus knows and that are not near-ubiquitous in it (document
+        frequency <= MAX_DF): "north", "korea", "russia" match most sentences here and only add
+        noise to BM25."""
+        limit = MAX_DF * max(self.stats.n, 1)
+        return [t for t in qterms if self.stats.known(t) and self.stats.df[t] <= limit]
+
     def sparse(self, qterms: list[str], n: int) -> list[tuple[int, float]]:
         """(row, BM25 score) of the n best nodes with a positive score."""
-        known = [t for t in qterms if self.stats.known(t)]
+        known = self.informative(qterms)
         if not known or self.bm25 is None:
             return []
         scores = self.bm25.get_scores(known)
@@ -86,8 +96,8 @@ class HybridRetriever:
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def bm25_weight(self, qterms: list[str]) -> float:
-        """Share of the question's content terms that occur in the corpus (0 for ru/ko)."""
-        return sum(self.stats.known(t) for t in qterms) / len(qterms) if qterms else 0.0
+        """Share of the question's content terms BM25 can use (0 for a ru/ko question)."""
+        return len(self.informative(qterms)) / len(qterms) if qterms else 0.0
 
     def retrieve(self, question: str, top_k: int, query_text: str | None = None) -> Retrieval:
         """Fused, de-duplicated top_k hits for `question` (`query_text` overrides what is searched,

@@ -29,6 +29,7 @@ those there here their them they he she him her his hers we us our you your i me
 what which who whom whose when where why how whether
 not no nor so too very can could will would shall should may might must also just only any
 all both each few more most other some such own same again further once up down out off
+many much
 s t said says say tell told according did does
 """.split())
 

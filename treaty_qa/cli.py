@@ -53,7 +53,7 @@ class _RichProgress:
         self._task = progress.add_task("embedding", total=None)
 
     def message(self, text: str) -> None:
-        self._p.console.print(text)
+        self._p.console.print(text, soft_wrap=True, markup=False, highlight=False)  # one line
 
     def total(self, n: int) -> None:
         self._p.update(self._task, total=n)
@@ -70,6 +70,7 @@ def index(
 ) -> None:
     """Index articles: clean, split into sentences, embed new ones, store in Chroma."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from index.pipeline import build_index
@@ -80,7 +81,7 @@ def index(
                   console=console, transient=True) as p:
         report = _run(lambda: build_index(settings, paths or None, rebuild, _RichProgress(p)))
     for err in report.errors:
-        console.print(f"[yellow]skipped[/] {err}", highlight=False)
+        console.print(f"[yellow]skipped[/] {escape(err)}", highlight=False, soft_wrap=True)
     what = (f"embedded {report.embedded} new sentences" if report.embedded
             else "nothing new to embed (0 new embeddings)")
     typer.echo(f"{report.documents} documents, {report.nodes} sentence nodes; {what}; "

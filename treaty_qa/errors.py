@@ -1,7 +1,7 @@
 """Errors a user can act on. Each message says what to do next; the CLI and UI print it on one line.
 
->>> str(IndexNotBuilt("/tmp/x"))
-"No index at /tmp/x. Run `treaty-qa index` to build it."
+>>> print(IndexNotBuilt("/tmp/x"))
+No index at /tmp/x. Run `treaty-qa index` to build it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One typed settings object, built once at the edge (CLI, UI launcher, test fixture) and passed down.
+"""One typed settings object, built once at the edge (CLI, UI launcher, tests) and passed down.
 
 Every field reads `TREATY_QA_<NAME>` from the environment (or a `.env` file); the OpenAI fields also
 accept the standard `OPENAI_API_KEY`, `OPENAI_BASE_URL` and `OPENAI_MODEL`. Nothing else in the
@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     # --- retrieval ---------------------------------------------------------------------------
     top_k: int = Field(6, ge=1, le=50, description="Sentences handed to the answerer.")
     candidates: int = Field(
-        20, ge=1, le=200, description="Candidates each retriever (dense, BM25) returns before fusion."
+        20, ge=1, le=200,
+        description="Candidates each retriever (dense, BM25) returns before fusion.",
     )
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
 
