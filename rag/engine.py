@@ -19,6 +19,7 @@ from index.store import Store
 from rag.chat import condense_heuristic, is_followup
 from rag.citations import verify_quotes
 from rag.extractive import ExtractiveAnswerer
+from rag.guard import drop_injections
 from rag.models import Answer, Reset
 from rag.retrieve import HybridRetriever
 from rag.terms import normalize
@@ -122,10 +123,14 @@ class QAEngine:
                            "answered offline.")
         standalone = self._standalone(q, history, use_llm)
         retrieval = self.retriever.retrieve(q, k or self.settings.top_k, query_text=standalone)
-        retrieval = replace(retrieval, question=standalone)
+        hits, dropped = drop_injections(retrieval.hits)
+        retrieval = replace(retrieval, question=standalone, hits=hits)
+        if dropped:
+            notices.append(f"Ignored {dropped} retrieved passage{'s' * (dropped > 1)} containing "
+                           "instructions addressed to AI assistants (documents are data).")
         t1 = time.perf_counter()
         final: Answer | None = None
-        if use_llm:
+        if use_llm and retrieval.hits:  # nothing retrieved: abstain without asking the model
             try:
                 for item in self.llm.stream(q, retrieval, history):  # type: ignore[union-attr]
                     if isinstance(item, Answer):
