@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from index.sentences import split_sentences
 from rag.models import Citation
 
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 
 
 def renumber(text: str, n_sources: int) -> tuple[str, list[int], list[int]]:
@@ -45,13 +45,17 @@ def renumber(text: str, n_sources: int) -> tuple[str, list[int], list[int]]:
 
 
 def unsupported_sentences(text: str) -> list[str]:
-    """Sentences of an answer that carry no [n] marker (headings and empty lines aside)."""
+    """Sentences of an answer that carry no [n] marker (headings and empty lines aside). Split
+    with the indexer's splitter, so "the U.N. Charter [1]" stays one sentence.
+
+    >>> unsupported_sentences("Article 51 of the U.N. Charter is cited [1]. Putin smiled at it.")
+    ['Putin smiled at it.']
+    """
     out = []
-    for para in text.split("\n"):
-        for sent in _SENTENCE.split(para.strip()):
-            s = sent.strip()
-            if len(re.findall(r"\w+", s)) >= 3 and not MARKER.search(s):
-                out.append(s)
+    for span in split_sentences(text):
+        s = span.text.strip()
+        if len(re.findall(r"\w+", s)) >= 3 and not MARKER.search(s):
+            out.append(s)
     return out
 
 

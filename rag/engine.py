@@ -68,7 +68,8 @@ class QAEngine:
         return f"LLM: {self.llm.model}" if self.llm else "offline extractive"
 
     def _load_articles(self) -> None:
-        ids, texts, _ = self.store.all_documents()
+        with self.store.guard():
+            ids, texts, _ = self.store.all_documents()
         self._articles = dict(zip(ids, texts, strict=True))
 
     def refresh(self) -> None:
@@ -80,7 +81,8 @@ class QAEngine:
         return self._articles.get(doc_id)
 
     def documents(self) -> list[DocumentInfo]:
-        return documents_in(self.store)
+        with self.store.guard():
+            return documents_in(self.store)
 
     def index_files(self, paths: Sequence[Path], progress: Any = None) -> Any:
         from index.pipeline import build_index

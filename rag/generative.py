@@ -52,8 +52,8 @@ class OpenAIAnswerer:
                 return call(min(self.timeout_s, remaining))
             except Exception as e:  # classified below; unknown errors are not retried
                 last = e
-                if not _retryable(e):
-                    break
+                if not _retryable(e) or attempt == self.max_retries:
+                    break  # no back-off sleep after the last attempt: fall back at once
                 time.sleep(min(0.5 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
         kind = last.__class__.__name__ if last else "time budget exhausted"
         raise LLMUnavailable(f"LLM endpoint failed ({kind}); answered offline instead.") from last
@@ -103,8 +103,8 @@ class OpenAIAnswerer:
                 last = e
                 if pieces:
                     yield Reset("The generated answer was interrupted; retrying.")
-                if not _retryable(e):
-                    break
+                if not _retryable(e) or attempt == self.max_retries:
+                    break  # no back-off sleep after the last attempt: fall back at once
                 time.sleep(min(0.5 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
         kind = last.__class__.__name__ if last else "time budget exhausted"
         raise LLMUnavailable(f"LLM endpoint failed ({kind}); answered offline instead.") from last

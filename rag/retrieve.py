@@ -36,6 +36,8 @@ class Retrieval:
     hits: list[Hit]
     query_vector: np.ndarray
     query_terms: list[str]
+    sim_mean: float = 0.0  # mean and spread of the question's cosine to every sentence: how far
+    sim_std: float = 1.0  # a hit stands out from the corpus (z-score) is part of its support
 
 
 class HybridRetriever:
@@ -50,7 +52,8 @@ class HybridRetriever:
         """(Re)load nodes, vectors and the BM25 index from the store."""
         import bm25s
 
-        got = self.store.sentences.get(include=["documents", "metadatas", "embeddings"])
+        with self.store.guard():
+            got = self.store.sentences.get(include=["documents", "metadatas", "embeddings"])
         self.ids: list[str] = list(got["ids"])
         self.texts: list[str] = list(got["documents"] or [])
         self.metas: list[dict[str, Any]] = list(got["metadatas"] or [])
@@ -74,8 +77,10 @@ class HybridRetriever:
 
     def dense(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
         """(row, cosine) of the n nearest nodes, from Chroma."""
-        res = self.store.sentences.query(query_embeddings=[qvec.tolist()],
-                                         n_results=min(n, len(self.ids)), include=["distances"])
+        with self.store.guard():
+            res = self.store.sentences.query(query_embeddings=[qvec.tolist()],
+                                             n_results=min(n, len(self.ids)),
+                                             include=["distances"])
         return [(self.row[i], 1.0 - float(d)) for i, d in
                 zip(res["ids"][0], res["distances"][0], strict=True) if i in self.row]
 
@@ -118,7 +123,9 @@ class HybridRetriever:
         bm = dict(sparse)
         order = sorted(fused, key=lambda r: -fused[r])
         hits = self._collapse(order, fused, bm, qvec, top_k)
-        return Retrieval(question, hits, qvec, qterms)
+        sims = self.vectors @ qvec
+        return Retrieval(question, hits, qvec, qterms, float(sims.mean()),
+                         float(sims.std()) or 1.0)
 
     def _collapse(self, order: list[int], fused: dict[int, float], bm: dict[int, float],
                   qvec: np.ndarray, top_k: int) -> list[Hit]:

@@ -12,7 +12,7 @@ import pytest
 from index.pipeline import build_index
 from rag.chat import condense_heuristic
 from rag.engine import QAEngine
-from tests.conftest import CORPUS, make_settings
+from conftest import CORPUS, make_settings
 from treaty_qa.errors import InvalidQuestion
 
 CANARY = "CANARY-7F3A9"

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     )
 
     # --- retrieval ---------------------------------------------------------------------------
-    top_k: int = Field(6, ge=1, le=50, description="Sentences handed to the answerer.")
+    top_k: int = Field(8, ge=1, le=50, description="Sentences handed to the answerer.")
     candidates: int = Field(
         20, ge=1, le=200,
         description="Candidates each retriever (dense, BM25) returns before fusion.",
