@@ -144,7 +144,10 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
     embedder = make_embedder(settings)
     with _acquire(settings, progress):
         if rebuild:
-            Store.drop(settings)
+            moved = Store.drop(settings)
+            if moved is not None:
+                progress.message(f"Chroma could not open {settings.index_dir}; moved it aside to "
+                                 f"{moved} and building a new index.")
         store = Store.open(settings, embedder.identity, embedder.dim, create=True)
         stored = _stored_sources(store)
         roots = list(paths) if paths else [settings.corpus_dir]
@@ -157,7 +160,7 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
         kept_invalid = {d for d, m in stored.items() if d not in gone} - {
             a.doc_id for a in articles}
         if not articles and not kept_invalid:
-            raise EmptyCorpus(", ".join(str(r) for r in roots))
+            raise EmptyCorpus(", ".join(str(r) for r in roots), skipped=errors)
         clusters = cluster_ids({a.doc_id: a.text for a in articles}, settings.dedup_threshold)
         docs = [prepare(a, settings.window_sentences, clusters[a.doc_id]) for a in articles]
         todo = [d for d in docs if stored.get(d.article.doc_id) != _doc_record(

@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, make_settings
 
 from index.pipeline import build_index
 from rag.chat import condense_heuristic
 from rag.engine import QAEngine
-from conftest import CORPUS, make_settings
 from treaty_qa.errors import InvalidQuestion
 
 CANARY = "CANARY-7F3A9"

@@ -36,10 +36,11 @@ class InvalidDocument(TreatyQAError):
 
 
 class EmptyCorpus(TreatyQAError):
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, skipped: list[str] | None = None) -> None:
+        why = f" Skipped {len(skipped)}: {'; '.join(skipped)}." if skipped else ""
         super().__init__(
-            f"No .txt, .md or .html articles found in {where}. Add articles there and re-run "
-            "`treaty-qa index`."
+            f"No usable .txt, .md or .html articles found in {where}.{why} Add articles there "
+            "and re-run `treaty-qa index`."
         )
 
 
@@ -53,6 +54,18 @@ class IndexLocked(TreatyQAError):
 
 class StoreUnavailable(TreatyQAError):
     """The Chroma server (or directory) cannot be reached."""
+
+
+class IndexDamaged(StoreUnavailable):
+    """Chroma cannot open the index directory (corrupted or foreign chroma.sqlite3)."""
+
+    def __init__(self, where: str, cause: BaseException) -> None:
+        detail = (str(cause).splitlines() or [""])[0][:200]
+        super().__init__(
+            f"Chroma cannot open the index at {where} ({cause.__class__.__name__}: {detail}). "
+            "Run `treaty-qa index --rebuild` to rebuild it (the damaged directory is moved "
+            "aside, not deleted)."
+        )
 
 
 class InvalidQuestion(TreatyQAError):
