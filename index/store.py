@@ -9,10 +9,20 @@ so it can never try to download its default model. Telemetry is off.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from treaty_qa.errors import IndexMismatch, IndexNotBuilt, StoreUnavailable
+from treaty_qa.errors import (
+    IndexDamaged,
+    IndexMismatch,
+    IndexNotBuilt,
+    StoreUnavailable,
+    TreatyQAError,
+)
 from treaty_qa.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -47,7 +57,50 @@ def make_client(settings: Settings, create: bool) -> Any:
     if not create and not (settings.index_dir / "chroma.sqlite3").is_file():
         raise IndexNotBuilt(where(settings))
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir), settings=_chroma_settings())
+    try:
+        return chromadb.PersistentClient(path=str(settings.index_dir),
+                                         settings=_chroma_settings())
+    except Exception as e:  # corrupted / foreign chroma.sqlite3: Chroma raises InternalError
+        _forget(str(settings.index_dir))
+        raise IndexDamaged(where(settings), e) from e
+
+
+def _forget(path: str) -> None:
+    """Drop Chroma's cached system for `path` (it caches one per directory, even a failed one,
+    and would hand it back to the next client for the same path)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    system = SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+    if system is not None:
+        with suppress(Exception):
+            system.stop()
+
+
+def move_aside(index_dir: Path) -> Path:
+    """Rename a damaged index directory to `<dir>.broken-<timestamp>` (user data is never
+    deleted silently) and return the new path."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = index_dir.with_name(f"{index_dir.name}.broken-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = index_dir.with_name(f"{index_dir.name}.broken-{stamp}-{n}")
+    _forget(str(index_dir))
+    index_dir.rename(target)
+    return target
+
+
+def unavailable(location: str, remote: bool, e: BaseException) -> StoreUnavailable:
+    """A one-line `StoreUnavailable` for a Chroma call that failed after the store was opened."""
+    kind = e.__class__.__name__
+    if remote:
+        return StoreUnavailable(
+            f"Lost the Chroma server at {location} ({kind}). Start it again (`chroma run --path "
+            "… --host … --port …`) or unset TREATY_QA_CHROMA_HOST.")
+    detail = (str(e).splitlines() or [""])[0][:200]
+    return StoreUnavailable(f"Chroma at {location} failed ({kind}: {detail}). If the store is "
+                            "damaged, run `treaty-qa index --rebuild`.")
 
 
 @dataclass
@@ -58,6 +111,19 @@ class Store:
     sentences: Any
     documents: Any
     embedder_id: str
+    location: str = ""
+    remote: bool = False
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Around Chroma calls: a lost server or damaged store becomes one-line
+        `StoreUnavailable` instead of a transport/database traceback."""
+        try:
+            yield
+        except TreatyQAError:
+            raise
+        except Exception as e:  # httpx / chromadb errors: all mean "store unusable"
+            raise unavailable(self.location, self.remote, e) from e
 
     @classmethod
     def open(cls, settings: Settings, embedder_id: str, dim: int, create: bool = False) -> Store:
@@ -78,26 +144,33 @@ class Store:
         except Exception as e:
             if e.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise IndexNotBuilt(where(settings)) from e
-            raise StoreUnavailable(
-                f"Chroma at {where(settings)} failed: {e.__class__.__name__}: {e}. If the store is "
-                "damaged, run `treaty-qa index --rebuild`."
-            ) from e
+            raise unavailable(where(settings), bool(settings.chroma_host), e) from e
         stored = (sentences.metadata or {}).get("embedder")
         if stored != embedder_id:
             raise IndexMismatch(str(stored), embedder_id)
-        return cls(client, sentences, documents, embedder_id)
+        return cls(client, sentences, documents, embedder_id, where(settings),
+                   bool(settings.chroma_host))
 
     @staticmethod
-    def drop(settings: Settings) -> None:
-        """Delete both collections (for `--rebuild`); missing ones are fine."""
-        client = make_client(settings, create=True)
-        for name in (settings.collection, f"{settings.collection}-docs"):
-            try:
-                client.delete_collection(name)
-            except Exception as e:
-                if e.__class__.__name__ not in ("NotFoundError", "InvalidCollectionException",
-                                                "ValueError"):
-                    raise
+    def drop(settings: Settings) -> Path | None:
+        """Delete both collections (for `--rebuild`); missing ones are fine. An embedded index
+        Chroma cannot open or clear is moved aside instead; returns where it went (else None)."""
+        try:
+            client = make_client(settings, create=True)
+            for name in (settings.collection, f"{settings.collection}-docs"):
+                try:
+                    client.delete_collection(name)
+                except Exception as e:
+                    if e.__class__.__name__ not in ("NotFoundError",
+                                                    "InvalidCollectionException", "ValueError"):
+                        raise
+        except Exception as e:
+            if isinstance(e, TreatyQAError) and settings.chroma_host:
+                raise
+            if settings.chroma_host:
+                raise unavailable(where(settings), True, e) from e
+            return move_aside(settings.index_dir)
+        return None
 
     def count(self) -> int:
         return int(self.sentences.count())

@@ -157,6 +157,9 @@ class ExtractiveAnswerer:
 
     # --- answering ---------------------------------------------------------------------------
     def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
+        if not re.search(r"[^\W\d_]", retrieval.question):  # no word in any script ("🍕🍕?")
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+                          backend=self.name)
         supports = sorted((self.support(retrieval.question, retrieval, h, asked=question)
                            for h in retrieval.hits), key=lambda s: -s.score)
         best = next((s for s in supports if self.accept(s)), None)

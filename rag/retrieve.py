@@ -22,7 +22,7 @@ import numpy as np
 
 from index.store import Store
 from rag.models import Hit
-from rag.terms import TermStats, terms
+from rag.terms import TermStats, normalize, terms
 
 DUPLICATE_COSINE = 0.9
 MAX_DF = 0.2  # query terms in more than this share of sentences are left out of BM25
@@ -111,7 +111,7 @@ class HybridRetriever:
         qterms = terms(text)
         if not self.ids:
             return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms)
-        qvec = self.embed_query(text)
+        qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
         dense = self.dense(qvec, self.candidates)
         sparse = self.sparse(qterms, self.candidates)
         w_sparse = self.bm25_weight(qterms)

@@ -196,7 +196,8 @@ def test_empty_corpus_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_corpus_of_only_bad_files_says_why_each_was_skipped(tmp_path: Path) -> None:
     (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "old.txt").write_bytes("Caf\xe9 au lait in Pyongyang.".encode("latin-1"))
+    latin1 = "Café au lait in Pyongyang.".encode("latin-1")
+    (tmp_path / "articles" / "old.txt").write_bytes(latin1)
     run = treaty_qa(tmp_path, "index")
     assert run.code != 0
     line = error_line(run)
