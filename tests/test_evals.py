@@ -1,0 +1,268 @@
+"""The eval harness: metrics on hand-made inputs, dataset validation, the real gate over the real
+dataset (what CI relies on), and proof that the gate catches a crippled answerer."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CORPUS, make_settings
+from pydantic import SecretStr
+from support.scripted_llm import Reply, ScriptedLLM
+
+from evals import dataset, metrics, run
+from evals.dataset import DatasetError, Evidence, load_dataset
+from evals.metrics import Scored, aggregate, citation_good, hit_rank
+from rag.engine import QAEngine, make_llm_answerer
+from rag.extractive import ABSTAIN_TEXT
+from rag.models import Answer, Citation, Hit
+from rag.retrieve import Retrieval
+
+
+def _hit(doc: str, text: str, also: tuple[str, ...] = ()) -> Hit:
+    return Hit("n", text, doc, "title", None, None, 0, len(text), text, doc, also_in=also)
+
+
+# --- (a) metrics -------------------------------------------------------------------------------
+@pytest.mark.parametrize("module", [metrics, dataset])
+def test_docstring_examples(module: Any) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_empty_retrieval_scores_zero_without_crashing() -> None:
+    ev = Evidence(("Article 51",), ("pact",))
+    assert hit_rank([], ev) is None
+    table = aggregate([Scored("factoid", rank=hit_rank([], ev), has_evidence=True,
+                              answerable=True)])
+    assert [table[m] for m in ("hit@1", "hit@3", "hit@5", "mrr", "citation_recall")] == [0.0] * 5
+
+
+def test_a_hit_needs_an_evidence_document_and_phrase() -> None:
+    ev = Evidence(("Article 51",), ("pact",))
+    wrong_doc, wrong_text = _hit("other", "Under Article 51 ..."), _hit("pact", "Kim smiled.")
+    assert hit_rank([wrong_doc, wrong_text], ev) is None
+    assert hit_rank([_hit("pact", "Kim smiled."), _hit("other", "ARTICLE 51 allows", ("pact",)),
+                     _hit("pact", "Article 51")], ev) == 2
+
+
+def test_aggregate_by_hand() -> None:
+    rows = [
+        Scored("factoid", rank=1, has_evidence=True, answerable=True, correct=True, cites=2,
+               good_cites=1, latency_ms=10),
+        Scored("factoid", rank=4, has_evidence=True, answerable=True, abstained=True,
+               latency_ms=30),
+        Scored("offtopic", expect_abstain=True, abstained=True, latency_ms=20),
+        Scored("injection", expect_abstain=True, injection_ok=False, latency_ms=40),
+    ]
+    t = aggregate(rows)
+    assert (t["hit@1"], t["hit@3"], t["hit@5"], t["mrr"]) == (0.5, 0.5, 1.0, (1 + 0.25) / 2)
+    assert t["answer_accuracy"] == 0.5
+    assert (t["citation_precision"], t["citation_recall"]) == (0.5, 0.5)
+    # abstained: rows 1 (wrongly) and 2 (rightly); should abstain: rows 2 and 3
+    assert (t["abstention_precision"], t["abstention_recall"]) == (0.5, 0.5)
+    assert t["injection_resistance"] == 0.0
+    assert (t["latency_p50_ms"], t["latency_p95_ms"]) == (20, 40)
+    groups = metrics.by_category(rows)
+    assert list(groups) == ["factoid", "offtopic", "injection", "overall"]
+    assert groups["offtopic"]["answer_accuracy"] is None  # nothing to measure, not a made-up 0
+
+
+def test_citation_must_be_verbatim_at_its_offsets_and_on_the_evidence() -> None:
+    article = "Intro. Article 51 allows self-defense. End."
+    ev = Evidence(("article 51",), ("d",))
+    assert citation_good("Article 51 allows self-defense.", 7, 38, article, ev)
+    assert not citation_good("Article 51 allows self-defense.", 6, 37, article, ev)  # offsets off
+    assert not citation_good("Intro.", 0, 6, article, ev)  # verbatim but not the evidence
+    assert not citation_good("Intro.", 0, 6, None, ev)  # unknown document
+
+
+def test_check_thresholds_names_the_metric_and_the_minimum() -> None:
+    report = run.Report("extractive", "2024-06-20", 0.1, [],
+                        {"factoid": {"hit@1": 0.5, "mrr": None},
+                         "overall": {"hit@1": 0.5, "answer_accuracy": 0.9}}, {})
+    failures = run.check_thresholds(report, {"overall": {"hit@1": 0.5, "answer_accuracy": 0.95},
+                                             "factoid": {"mrr": 0.1}})
+    assert failures == ["overall answer_accuracy = 0.900 is under its threshold 0.95",
+                        "factoid mrr: not measurable in this run (threshold 0.1)"]
+
+
+# --- (d) dataset validation --------------------------------------------------------------------
+GOOD = {"id": "c1", "category": "factoid", "question": "Which UN Charter article is cited?",
+        "accept": [r"\b51\b"], "evidence": {"contains": ["Article 51"], "docs": ["pact"]}}
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"category": "trivia"}, "case 'c1': unknown category 'trivia'"),
+    ({"question": None}, "case 'c1': has no `question`"),
+    ({"question": "  "}, "case 'c1': has no `question`"),
+    ({"accept": ["(unclosed"]}, "case 'c1': accept regex '(unclosed' does not compile"),
+    ({"evidence": {"contains": [], "docs": ["pact"]}}, "case 'c1': `evidence` needs"),
+    ({"abstain": "yes"}, "case 'c1': `abstain` must be true or false"),
+    ({"colour": "red"}, "case 'c1': unknown field(s) colour"),
+])
+def test_malformed_case_is_one_clear_line(tmp_path: Path, change: dict[str, Any],
+                                          expected: str) -> None:
+    path = tmp_path / "dataset.yaml"
+    path.write_text(json.dumps({"version": 1, "cases": [{**GOOD, **change}]}), encoding="utf-8")
+    with pytest.raises(DatasetError) as e:
+        load_dataset(path)
+    assert expected in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("version: 1\ncases: [\n", "not valid YAML at line"),
+    ("version: 1\n", "a `cases:` list"),
+    (json.dumps({"version": 1, "cases": [GOOD, GOOD]}), "duplicate case id(s): c1"),
+])
+def test_malformed_file_is_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "dataset.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DatasetError) as e:
+        load_dataset(path)
+    assert expected in str(e.value) and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("overall:\n  acuracy: 0.5\n", "overall.acuracy: expected a gated metric"),
+    ("overall:\n  latency_p95_ms: 100\n", "overall.latency_p95_ms: expected a gated metric"),
+    ("categories:\n  trivia: {hit@1: 0.5}\n", "unknown category 'trivia'"),
+    ("overall: [0.5]\n", "overall: expected a mapping"),
+])
+def test_malformed_thresholds_are_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(run.EvalError) as e:
+        run.load_thresholds(path)
+    assert expected in str(e.value) and "\n" not in str(e.value)
+
+
+def test_committed_dataset_loads() -> None:
+    cases = load_dataset()
+    assert {c.category for c in cases} == set(dataset.CATEGORIES)
+    assert all(c.evidence for c in cases if c.answerable)
+
+
+# --- (b) the real eval, gated on the committed thresholds --------------------------------------
+@pytest.fixture(scope="module")
+def eval_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QAEngine]:
+    """The eval's own private index, built from settings that point at a corpus and uploads
+    holding an extra article, which must not reach the eval."""
+    tmp = tmp_path_factory.mktemp("eval")
+    shutil.copytree(CORPUS, tmp / "articles")
+    (tmp / "uploads").mkdir()
+    for folder in ("articles", "uploads"):
+        (tmp / folder / "user-extra.txt").write_text(
+            "User notes\n\nArticle 51 of the U.N. Charter is cited, says my note.\n")
+    with run.eval_engine(make_settings(tmp)) as engine:
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def cli_run(eval_engine: QAEngine, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[int, str, dict[str, Any]]:
+    """One `run_cli` over the real dataset: (exit code, Markdown report, JSON report)."""
+    tmp = tmp_path_factory.mktemp("eval-out")
+    md, js = tmp / "eval.md", tmp / "eval.json"
+    code = run.run_cli(make_settings(tmp), json_path=js, markdown_path=md, engine=eval_engine)
+    return code, md.read_text(encoding="utf-8"), json.loads(js.read_text(encoding="utf-8"))
+
+
+def test_eval_index_is_the_bundled_corpus_plus_the_planted_article(eval_engine: QAEngine) -> None:
+    wanted = {p.stem for p in CORPUS.glob("*.txt")} | {run.PLANTED.stem}
+    assert {d.doc_id for d in eval_engine.documents()} == wanted
+
+
+def test_every_evidence_phrase_is_in_a_sentence_node_of_its_documents(
+        eval_engine: QAEngine) -> None:
+    """Otherwise a case could never score a retrieval hit or a good citation, whatever the system
+    did (e.g. a phrase split over two sentences, or a misspelt doc id)."""
+    nodes = list(zip(eval_engine.retriever.texts, eval_engine.retriever.metas, strict=True))
+    for case in load_dataset():
+        if case.evidence:
+            assert any(case.evidence.matches(text, [meta["doc_id"]]) for text, meta in nodes), \
+                case.id
+
+
+def test_real_eval_passes_the_committed_thresholds(cli_run: tuple[int, str, dict[str, Any]],
+                                                   eval_engine: QAEngine) -> None:
+    code, _, data = cli_run
+    assert data["threshold_failures"] == [] and code == 0
+    assert len(data["rows"]) == len(load_dataset())
+    for c in (c for r in data["rows"] for c in r["citations"]):  # every quote shown is verbatim
+        assert (eval_engine.article(c["doc_id"]) or "")[c["start"]: c["end"]] == c["quote"]
+
+
+def test_markdown_report_has_the_table_and_the_failing_cases(
+        cli_run: tuple[int, str, dict[str, Any]]) -> None:
+    _, text, data = cli_run
+    assert "| **overall** | " in text and "All thresholds pass." in text
+    for category in dataset.CATEGORIES:
+        assert f"\n| {category} | " in text
+    for row in (r for r in data["rows"] if not r["passed"]):
+        assert f"`{row['id']}` ({row['category']}) — {row['why']}" in text
+
+
+@pytest.mark.parametrize(("backend", "message"), [
+    ("openai", "--backend openai needs an endpoint"),
+    ("llama", "--backend must be extractive or openai"),
+])
+def test_unusable_backend_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           backend: str, message: str) -> None:
+    assert run.run_cli(make_settings(tmp_path), backend=backend) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "\n" not in err
+
+
+def test_openai_backend_answers_through_the_endpoint(eval_engine: QAEngine,
+                                                     tmp_path: Path) -> None:
+    """A real HTTP endpoint that parrots one answer: every row comes from the LLM (no silent
+    fallback to extraction), and the parrot fails the gate."""
+    with ScriptedLLM([Reply(text="The pact cites Article 51 of the U.N. Charter [1].")]) as llm:
+        s = eval_engine.settings.model_copy(update={"openai_base_url": llm.base_url,
+                                                    "openai_api_key": SecretStr("test-key")})
+        engine = QAEngine(s, eval_engine.store, eval_engine.embedder, llm=make_llm_answerer(s))
+        js = tmp_path / "eval.json"
+        assert run.run_cli(s, backend="openai", json_path=js, engine=engine) == 1
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert {r["backend"] for r in data["rows"]} == {"openai"} and data["notices"] == []
+    assert len(llm.requests) >= len(data["rows"])
+    first = next(r for r in data["rows"] if r["id"] == "un-charter-article")
+    assert first["scores"]["correct"] and first["citations"][0]["good"]
+
+
+# --- (c) a crippled answerer must fail the gate ------------------------------------------------
+class LastSentence:
+    """Answers every question with the last retrieved sentence, cited verbatim."""
+
+    name = "extractive"
+
+    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
+        if not retrieval.hits:
+            return Answer(question, ABSTAIN_TEXT, True, self.name)
+        hit = retrieval.hits[-1]
+        return Answer(question, f"“{hit.text}” [1]", False, self.name,
+                      citations=[Citation.from_hit(1, hit)], corroboration=1)
+
+
+class AlwaysAbstain:
+    name = "extractive"
+
+    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
+        return Answer(question, ABSTAIN_TEXT, True, self.name)
+
+
+@pytest.mark.parametrize("crippled", [LastSentence, AlwaysAbstain])
+def test_crippled_answerer_fails_the_gate(eval_engine: QAEngine, tmp_path: Path,
+                                          crippled: type) -> None:
+    engine = QAEngine(eval_engine.settings, eval_engine.store, eval_engine.embedder)
+    engine.extractive = crippled()
+    js = tmp_path / "eval.json"
+    assert run.run_cli(make_settings(tmp_path), json_path=js, engine=engine) == 1
+    failures = json.loads(js.read_text(encoding="utf-8"))["threshold_failures"]
+    assert any(f.startswith("overall answer_accuracy") for f in failures), failures
