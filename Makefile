@@ -35,7 +35,7 @@ browser-deps:
 
 test: $(STAMP) browser-deps data/chroma/chroma.sqlite3
 	$(PY) -m pytest -q -p no:cacheprovider
-	$(BIN)/treaty-qa eval --markdown docs/eval-latest.md
+	$(BIN)/treaty-qa eval --markdown test-artifacts/eval-latest.md --json test-artifacts/eval-latest.json
 
 eval: $(STAMP) data/chroma/chroma.sqlite3
 	$(BIN)/treaty-qa eval

@@ -48,7 +48,9 @@ class QAEngine:
         self.settings = settings
         self.store = store
         self.embedder = embedder
-        self.retriever = HybridRetriever(store, embedder, settings.candidates, settings.rrf_k)
+        self.retriever = HybridRetriever(store, embedder, settings.candidates,
+                                         settings.rrf_k_dense, settings.rrf_k_sparse,
+                                         settings.bm25_weight)
         self.extractive = ExtractiveAnswerer(self.retriever)
         self.llm = llm
         self._articles: dict[str, str] = {}

@@ -51,6 +51,7 @@ class Support:
     numbers_ok: bool
     entities_ok: bool
     entities_own: float  # share of the question's entities in the sentence itself
+    has_focus: bool  # the sentence itself holds the question's most specific known term
     lead: str | None  # the typed span that answers ("Article 51", "November 11")
     z: float = 0.0  # how many standard deviations the hit's cosine stands above the corpus mean
     coverage_weight: float = 0.11
@@ -67,7 +68,7 @@ class Support:
     def score(self) -> float:
         """Ranking among candidates: support, then the checks, then entities in the sentence."""
         return (self.support + 0.1 * (self.type_ok + self.numbers_ok + self.entities_ok)
-                + 0.05 * self.entities_own)
+                + 0.05 * self.entities_own + 0.05 * self.has_focus)
 
 
 def _latin(text: str) -> bool:
@@ -141,12 +142,19 @@ class ExtractiveAnswerer:
             # sentence lacks only lowers coverage (paraphrases name things differently)
             entities_ok=all(_matches(e, bag) or self.retriever.stats.known(e) for e in ents),
             entities_own=sum(_matches(e, own) for e in ents) / len(ents) if ents else 1.0,
+            has_focus=self._focus(qterms) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,
             z_weight=self.cal.z_weight,
             z=(hit.similarity - r.sim_mean) / r.sim_std,
             # a lead only for precise types and a single candidate span; else the quote alone
             lead=spans[0] if kind in GATING_TYPES and len(set(spans)) == 1 else None,
         )
+
+    def _focus(self, qterms: Sequence[str]) -> str | None:
+        """The question's most specific term the corpus knows (highest IDF): "ratify" in "When
+        did Kim ratify the treaty?" — the sentence that answers usually says it."""
+        known = [t for t in qterms if self.retriever.stats.known(t)]
+        return max(known, key=self.retriever.stats.idf) if known else None
 
     def accept(self, s: Support) -> bool:
         if not (s.type_ok and s.numbers_ok and s.entities_ok):

@@ -67,7 +67,11 @@ class Settings(BaseSettings):
         20, ge=1, le=200,
         description="Candidates each retriever (dense, BM25) returns before fusion.",
     )
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    rrf_k_dense: int = Field(10, description="Reciprocal-rank-fusion constant of the dense list.")
+    rrf_k_sparse: int = Field(60, description="Reciprocal-rank-fusion constant of the BM25 list.")
+    bm25_weight: float = Field(
+        0.5, ge=0.0, le=2.0, description="Weight of the BM25 list in the fusion (x the share of "
+        "question terms BM25 can use).")
 
     # --- answering ---------------------------------------------------------------------------
     backend: Literal["auto", "extractive", "openai"] = Field(
