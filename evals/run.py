@@ -263,6 +263,7 @@ def render_markdown(report: Report, failures: Sequence[str]) -> str:
 
 def write_json(report: Report, failures: Sequence[str], path: Path) -> None:
     data = {**asdict(report), "threshold_failures": list(failures)}
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
@@ -295,5 +296,6 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
     if json_path:
         write_json(report, failures, json_path)
     if markdown_path:
+        markdown_path.parent.mkdir(parents=True, exist_ok=True)
         markdown_path.write_text(render_markdown(report, failures), encoding="utf-8")
     return 1 if failures else 0

@@ -51,7 +51,8 @@ def make_client(settings: Settings, create: bool) -> Any:
                                        settings=_chroma_settings())
         except Exception as e:  # connection refused, DNS, TLS: all mean "not reachable"
             raise StoreUnavailable(
-                f"Cannot reach the Chroma server at {where(settings)} ({e.__class__.__name__}). "
+                f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({e.__class__.__name__}). "
                 "Start it (`chroma run --path …`) or unset TREATY_QA_CHROMA_HOST."
             ) from e
     if not create and not (settings.index_dir / "chroma.sqlite3").is_file():
@@ -96,7 +97,7 @@ def unavailable(location: str, remote: bool, e: BaseException) -> StoreUnavailab
     kind = e.__class__.__name__
     if remote:
         return StoreUnavailable(
-            f"Lost the Chroma server at {location} ({kind}). Start it again (`chroma run --path "
+            f"Lost the {location} ({kind}). Start it again (`chroma run --path "
             "… --host … --port …`) or unset TREATY_QA_CHROMA_HOST.")
     detail = (str(e).splitlines() or [""])[0][:200]
     return StoreUnavailable(f"Chroma at {location} failed ({kind}: {detail}). If the store is "
