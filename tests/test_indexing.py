@@ -395,7 +395,7 @@ def test_unreadable_file_gives_a_one_line_reason(tmp_path: Path, name: str, data
 
 def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "articles").mkdir()
-    with pytest.raises(EmptyCorpus, match=r"No \.txt, \.md or \.html articles found in"):
+    with pytest.raises(EmptyCorpus, match=r"No usable \.txt, \.md or \.html articles found in"):
         build_index(make_settings(tmp_path))
 
 

@@ -1,0 +1,146 @@
+"""Serve the chat: `launch(settings)` for `treaty-qa chat`, `serve_in_thread` for tests.
+
+Loopback by default. A non-loopback bind needs a login (TREATY_QA_AUTH_USER and
+TREATY_QA_AUTH_PASSWORD) unless `allow_insecure_bind` (`--insecure`) is set, in which case a loud
+warning is printed. No share links, no analytics, no monitoring endpoint, no run history, and the
+data folders and the virtualenv are blocked from Gradio's file route.
+
+>>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+(True, True, False)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from treaty_qa.errors import IndexNotBuilt, InvalidSettings
+from treaty_qa.settings import Settings
+
+# Gradio reads this when it is first imported (always after this module: it is imported lazily
+# below); `analytics_enabled=False` is also passed explicitly. The one environment write.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name we will not resolve (offline): treat it as reachable
+
+
+def check_bind(settings: Settings) -> tuple[str, str] | None:
+    """The login Gradio should ask for, or `InvalidSettings` when the bind would be unsafe."""
+    user = settings.auth_user
+    password = settings.auth_password.get_secret_value() if settings.auth_password else None
+    if bool(user) != bool(password):
+        raise InvalidSettings("Set both TREATY_QA_AUTH_USER and TREATY_QA_AUTH_PASSWORD for the "
+                              "chat login (or neither).")
+    auth = (user, password) if user and password else None
+    if auth is None and not is_loopback(settings.host) and not settings.allow_insecure_bind:
+        raise InvalidSettings(
+            f"Binding the chat to {settings.host} exposes it to the network: set "
+            "TREATY_QA_AUTH_USER and TREATY_QA_AUTH_PASSWORD to require a login, or pass "
+            "--insecure (TREATY_QA_ALLOW_INSECURE_BIND=true) to allow it without one.")
+    return auth
+
+
+def _warn_insecure(settings: Settings) -> None:
+    line = "!" * 78
+    print(f"{line}\n!! WARNING: the chat listens on {settings.host}:{settings.port} WITHOUT a "
+          "login (--insecure).\n!! Anyone who can reach this machine can ask questions and "
+          "upload articles.\n!! Set TREATY_QA_AUTH_USER and TREATY_QA_AUTH_PASSWORD instead."
+          f"\n{line}", file=sys.stderr, flush=True)
+
+
+class _ConsoleProgress:
+    """The indexing pipeline's `Progress` as a rich bar on stderr."""
+
+    def __init__(self, progress: Any) -> None:
+        self._p = progress
+        self._task = progress.add_task("embedding", total=None)
+
+    def message(self, text: str) -> None:
+        self._p.console.print(text, highlight=False)
+
+    def total(self, n: int) -> None:
+        self._p.update(self._task, total=n)
+
+    def advance(self, n: int) -> None:
+        self._p.advance(self._task, n)
+
+
+def open_engine(settings: Settings) -> Any:
+    """The engine for `settings`, building the index first (with console progress) if missing."""
+    from rag.engine import QAEngine
+
+    try:
+        return QAEngine.open(settings)
+    except IndexNotBuilt:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from index.pipeline import build_index
+
+        console = Console(stderr=True)
+        console.print(f"No index yet: building it from {settings.corpus_dir} …", highlight=False)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=console) as p:
+            report = build_index(settings, progress=_ConsoleProgress(p))
+        console.print(f"Indexed {report.documents} documents ({report.nodes} sentences) in "
+                      f"{report.seconds:.1f} s.", highlight=False)
+        return QAEngine.open(settings)
+
+
+def launch_options(settings: Settings, auth: tuple[str, str] | None, port: int) -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch()`: safe defaults, our look, nothing remote."""
+    from ui.style import launch_kwargs
+
+    blocked = [settings.corpus_dir, settings.upload_dir, settings.index_dir, Path(sys.prefix)]
+    return dict(server_name=settings.host, server_port=port, auth=auth, share=False,
+                max_file_size=settings.max_file_bytes, allowed_paths=[],
+                blocked_paths=[str(Path(p).resolve()) for p in blocked],
+                footer_links=["api", "settings"], run_history=False, enable_monitoring=False,
+                mcp_server=False, pwa=False, ssr_mode=False, strict_cors=True,
+                show_error=False, **launch_kwargs())
+
+
+def build(settings: Settings, engine: Any) -> Any:
+    """The app with its queue: `concurrency_limit` answers at once, the rest wait in line."""
+    from ui.app import create_app
+
+    demo = create_app(settings, engine)
+    demo.queue(default_concurrency_limit=settings.concurrency_limit)
+    return demo
+
+
+def launch(settings: Settings) -> None:
+    """Open (or first build) the index and serve the chat until interrupted."""
+    auth = check_bind(settings)  # before anything is built or bound
+    engine = open_engine(settings)
+    if auth is None and not is_loopback(settings.host):
+        _warn_insecure(settings)
+    demo = build(settings, engine)
+    print(f"treaty-qa chat ({engine.mode}) on http://{settings.host}:{settings.port}"
+          f"{' (login required)' if auth else ''} — Ctrl+C to stop", flush=True)
+    demo.launch(quiet=True, **launch_options(settings, auth, settings.port))
+
+
+def serve_in_thread(settings: Settings, engine: Any, port: int = 0) -> tuple[Any, str]:
+    """Start the app in a background thread on a free localhost port: (app, url). For tests;
+    stop it with `app.close()`."""
+    import socket
+
+    auth = check_bind(settings)
+    if not port:
+        with socket.socket() as s:
+            s.bind((settings.host, 0))
+            port = s.getsockname()[1]
+    demo = build(settings, engine)
+    demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(settings, auth, port))
+    return demo, f"http://{settings.host}:{port}/"

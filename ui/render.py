@@ -1,0 +1,239 @@
+"""Answers and conversations as HTML (for the chat) and Markdown (for the export).
+
+Pure functions: no Gradio, no engine. Every piece of text that comes from a question or a document
+goes through `html.escape` here, so a `<script>` in either shows as text. The HTML has no blank
+lines, so Gradio's Markdown renderer treats each message as one raw HTML block and leaves it alone.
+
+>>> question_html("<script>alert(1)</script>")
+'<div class="tq-question">&lt;script&gt;alert(1)&lt;/script&gt;</div>'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from rag.models import Answer, Citation
+
+ArticleLookup = Callable[[str], str | None]
+MARKER = re.compile(r"\[(\d{1,3})\]")
+ARTICLE_CHARS = 12_000  # article text shown around a quote; longer articles are trimmed
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML content and attributes.
+
+    >>> esc('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def _lines(text: str) -> str:
+    """Escaped text with line breaks as <br> (no raw newlines: they would end the HTML block)."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
+
+
+def meta_text(outlet: str | None, published: str | None) -> str:
+    """'outlet · date' with "unknown" for what the article does not state.
+
+    >>> meta_text(None, "2024-06-20")
+    'outlet unknown · 2024-06-20'
+    """
+    return f"{outlet or 'outlet unknown'} · {published or 'date unknown'}"
+
+
+def question_html(question: str) -> str:
+    return f'<div class="tq-question">{_lines(question)}</div>'
+
+
+def streaming_html(text: str, notice: str | None = None) -> str:
+    """The answer while it streams: plain escaped text and a cursor (and why it restarted)."""
+    note = f'<ul class="tq-notices"><li>{esc(notice)}</li></ul>' if notice else ""
+    return (f'<div class="tq-answer tq-streaming">{note}{_lines(text)}'
+            '<span class="tq-cursor"></span></div>')
+
+
+def error_html(message: str) -> str:
+    return f'<div class="tq-error" role="alert">{esc(message)}</div>'
+
+
+def _chip(c: Citation, turn: int) -> str:
+    tip = (f'<span class="tq-tip" role="tooltip"><b>{esc(c.title)}</b>'
+           f'<i>{esc(meta_text(c.outlet, c.published))}</i>“{esc(c.quote)}”</span>')
+    return (f'<sup class="tq-cite"><a class="tq-cite-link" href="#tq-src-{turn}-{c.n}" '
+            f'data-turn="{turn}" data-n="{c.n}"><span class="tq-br">[</span>{c.n}'
+            f'<span class="tq-br">]</span></a>{tip}</sup>')
+
+
+def _markers(escaped: str, by_n: dict[int, Citation], turn: int) -> str:
+    def sub(m: re.Match[str]) -> str:
+        c = by_n.get(int(m.group(1)))
+        return _chip(c, turn) if c else f'<span class="tq-cite-missing">{m.group(0)}</span>'
+
+    return MARKER.sub(sub, escaped)
+
+
+def _segments(text: str, flagged: Sequence[str]) -> list[tuple[str, bool]]:
+    """Split text into (piece, is_unsupported) using the unsupported sentences' positions.
+
+    >>> _segments("A b c. D e f.", ["D e f."])
+    [('A b c. ', False), ('D e f.', True)]
+    """
+    spans = []
+    for sentence in flagged:
+        i = text.find(sentence.strip())
+        if sentence.strip() and i >= 0:
+            spans.append((i, i + len(sentence.strip())))
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        if start > pos:
+            out.append((text[pos:start], False))
+        out.append((text[start:end], True))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def answer_text_html(ans: Answer, turn: int) -> str:
+    """The answer text: [n] markers become citation chips, unsupported sentences are flagged."""
+    by_n = {c.n: c for c in ans.citations}
+    parts = []
+    for piece, bad in _segments(ans.answer, ans.unsupported):
+        body = _markers(_lines(piece), by_n, turn)
+        parts.append(f'<span class="tq-unsupported" title="No citation supports this sentence">'
+                     f'{body}</span>' if bad else body)
+    return "".join(parts)
+
+
+def article_html(article: str | None, c: Citation) -> str:
+    """The escaped article with the quote in a <mark>; trimmed around the quote if very long."""
+    if not article or article[c.start:c.end] != c.quote:
+        return '<div class="tq-article tq-missing">The article is no longer in the index.</div>'
+    lo = max(0, c.start - ARTICLE_CHARS // 2)
+    hi = min(len(article), c.end + ARTICLE_CHARS // 2)
+    head = "… " if lo else ""
+    tail = " …" if hi < len(article) else ""
+    return (f'<div class="tq-article">{head}{_lines(article[lo:c.start])}'
+            f'<mark>{_lines(c.quote)}</mark>{_lines(article[c.end:hi])}{tail}</div>')
+
+
+def source_html(c: Citation, article: str | None, turn: int, where: str) -> str:
+    """One cited source: title, outlet and date, the quote, and the quote inside its article."""
+    also = (f'<div class="tq-also">Also reported by {c.also_reported_by} other independent '
+            f'source{"s" if c.also_reported_by != 1 else ""}</div>' if c.also_reported_by else "")
+    return (f'<div class="tq-source" id="tq-{where}-{turn}-{c.n}" data-cite="{turn}-{c.n}">'
+            f'<div class="tq-source-head"><span class="tq-num">{c.n}</span>'
+            f'<span class="tq-title">{esc(c.title)}</span></div>'
+            f'<div class="tq-meta">{esc(meta_text(c.outlet, c.published))}</div>'
+            f'<blockquote class="tq-quote">{_lines(c.quote)}</blockquote>{also}'
+            f'<details class="tq-in-article" data-cite="{turn}-{c.n}">'
+            f'<summary>Show in article</summary>{article_html(article, c)}</details></div>')
+
+
+def corroboration_html(ans: Answer) -> str:
+    if ans.corroboration > 1:
+        return (f'<div class="tq-corroboration">Reported by {ans.corroboration} independent '
+                f'sources</div>')
+    return ""
+
+
+def sources_html(ans: Answer, lookup: ArticleLookup, turn: int, where: str = "src") -> str:
+    if not ans.citations:
+        return ""
+    cards = "".join(source_html(c, lookup(c.doc_id), turn, where) for c in ans.citations)
+    return f'<div class="tq-sources">{corroboration_html(ans)}{cards}</div>'
+
+
+def notices_html(ans: Answer) -> str:
+    items = "".join(f"<li>{esc(n)}</li>" for n in ans.notices)
+    return f'<ul class="tq-notices" role="note">{items}</ul>' if items else ""
+
+
+def unsupported_note(ans: Answer) -> str:
+    n = len(ans.unsupported)
+    if not n or ans.abstained:
+        return ""
+    return (f'<div class="tq-unsupported-note">{n} sentence{"s" if n != 1 else ""} '
+            f'{"is" if n == 1 else "are"} not supported by a cited source (underlined in red).'
+            "</div>")
+
+
+def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
+    """A whole assistant message: notices, answer or abstention, flags, sources."""
+    if ans.abstained:
+        rest = re.sub(r"^\s*the sources don['’]t say[.:!]?\s*", "", ans.answer, flags=re.I)
+        body = (f'<div class="tq-abstain" role="status"><div class="tq-abstain-title">'
+                f"The sources don&#x27;t say</div>{_lines(rest) if rest else ''}</div>")
+        return f'<div class="tq-answer" data-turn="{turn}">{notices_html(ans)}{body}</div>'
+    details = (f'<details class="tq-sources-toggle"><summary>Sources ({len(ans.citations)})'
+               f"</summary>{sources_html(ans, lookup, turn, 'msg')}</details>"
+               if ans.citations else "")
+    return (f'<div class="tq-answer" data-turn="{turn}">{notices_html(ans)}'
+            f'<div class="tq-text">{answer_text_html(ans, turn)}</div>'
+            f"{unsupported_note(ans)}{corroboration_html(ans)}{details}</div>")
+
+
+def panel_html(ans: Answer | None, lookup: ArticleLookup, turn: int) -> str:
+    """The sources panel for the current answer."""
+    if ans is None:
+        return ('<div class="tq-panel-empty">Ask a question: the sources of the answer appear '
+                "here. Click a citation marker to see its quote inside the article.</div>")
+    if ans.abstained:
+        return ('<div class="tq-panel-empty">No source answers the last question, so nothing is '
+                "cited.</div>")
+    return sources_html(ans, lookup, turn, "panel")
+
+
+def mode_badge_html(mode: str, documents: int) -> str:
+    kind = "offline" if mode.startswith("offline") else "llm"
+    return (f'<div class="tq-header"><span class="tq-badge tq-badge-{kind}" title="Answering '
+            f'mode">{esc(mode)}</span><span class="tq-doccount">{documents} articles indexed'
+            "</span></div>")
+
+
+# --- Markdown export ---------------------------------------------------------------------------
+
+def _md(text: str) -> str:
+    """Text safe to paste into Markdown: HTML is neutralised, quotes stay readable."""
+    return html.escape(text, quote=False)
+
+
+def conversation_markdown(turns: Sequence[Answer], mode: str,
+                          now: datetime | None = None) -> str:
+    """The conversation as Markdown, each answer with its citations and quotes.
+
+    >>> from rag.models import Answer
+    >>> print(conversation_markdown([Answer("Q?", "No idea.", True, "extractive")], "offline",
+    ...                             datetime(2024, 6, 20)).splitlines()[4])
+    ## 1. Q?
+    """
+    when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    out = ["# Treaty Q&A conversation", "", f"_Exported {when} · mode: {_md(mode)}_", ""]
+    for i, a in enumerate(turns, 1):
+        out += [f"## {i}. {_md(a.question)}", ""]
+        if a.abstained:
+            out += [f"> **The sources don't say.** {_md(a.answer)}", ""]
+        else:
+            out += [_md(a.answer), ""]
+        if a.corroboration > 1:
+            out += [f"_Reported by {a.corroboration} independent sources._", ""]
+        for u in a.unsupported:
+            out.append(f"- ⚠ Unsupported: {_md(u)}")
+        for n in a.notices:
+            out.append(f"- Note: {_md(n)}")
+        if a.unsupported or a.notices:
+            out.append("")
+        if a.citations:
+            out += ["**Sources**", ""]
+            for c in a.citations:
+                out.append(f"{c.n}. **{_md(c.title)}** — {_md(meta_text(c.outlet, c.published))}"
+                           f" (`{c.doc_id}`, characters {c.start}–{c.end})")
+                out.append(f"   > {_md(c.quote)}".replace("\n", " "))
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,132 @@
+"""Articles uploaded in the chat: check the name and bytes, save into `settings.upload_dir` only,
+then index them incrementally so the next answer can cite them.
+
+Nothing is written anywhere but `upload_dir`, nothing is ever overwritten, and every refusal is a
+one-line `InvalidDocument` that says what to do.
+
+>>> safe_name("Kim & Putin (June 2024).txt")
+'Kim_Putin_June_2024.txt'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from index.corpus import SUPPORTED, doc_id_for
+from treaty_qa.errors import InvalidDocument
+from treaty_qa.settings import Settings
+
+MAX_NAME = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def shown(name: str) -> str:
+    """A file name fit for a one-line message (control characters replaced, length capped).
+
+    >>> shown("a\\nb.txt")
+    'a?b.txt'
+    """
+    clean = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return clean if len(clean) <= 80 else clean[:77] + "…"
+
+
+def safe_name(original: str) -> str:
+    """The base name reduced to [A-Za-z0-9._-]; `InvalidDocument` for names we refuse outright.
+
+    >>> safe_name("C:\\\\Users\\\\me\\\\report.md")
+    'report.md'
+    >>> safe_name("../../evil.txt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    treaty_qa.errors.InvalidDocument: ../../evil.txt: the file name contains '..'; rename ...
+    """
+    if any(not ch.isprintable() for ch in original):
+        raise InvalidDocument(shown(original), "the file name contains control characters; "
+                              "rename the file and upload it again")
+    parts = re.split(r"[\\/]", original)
+    if ".." in parts or any(p.startswith("..") for p in parts):
+        raise InvalidDocument(shown(original), "the file name contains '..'; rename the file and "
+                              "upload it again")
+    base = parts[-1].strip()
+    if not base:
+        raise InvalidDocument(shown(original), "the file has no name; give it a name ending in "
+                              ".txt, .md or .html")
+    if base.startswith("."):
+        raise InvalidDocument(shown(original), "hidden file names (starting with '.') are not "
+                              "accepted; rename the file")
+    stem, dot, ext = base.rpartition(".")
+    if not dot or f".{ext.lower()}" not in SUPPORTED:
+        raise InvalidDocument(shown(original), "only .txt, .md, .html or .htm articles can be "
+                              "added; save the article as text or HTML")
+    stem = _UNSAFE.sub("_", stem).strip("._-")[: MAX_NAME - len(ext) - 1] or "article"
+    return f"{stem}.{ext.lower()}"
+
+
+def check_bytes(name: str, data: bytes, max_bytes: int) -> str:
+    """The article text, or `InvalidDocument` when the bytes are not a usable text article."""
+    if len(data) > max_bytes:
+        raise InvalidDocument(shown(name), f"file is larger than the {max_bytes:,}-byte limit; "
+                              "split it (or raise TREATY_QA_MAX_FILE_BYTES)")
+    if not data.strip():
+        raise InvalidDocument(shown(name), "file is empty; add the article text")
+    if b"\x00" in data:
+        raise InvalidDocument(shown(name), "looks binary (NUL bytes); only text articles can be "
+                              "added")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InvalidDocument(shown(name), f"is not UTF-8 (byte {e.start}); re-save it as "
+                              "UTF-8") from e
+
+
+def _unique(directory: Path, name: str, taken_ids: Collection[str]) -> Path:
+    """A path in `directory` that exists nowhere yet and whose document id is not taken."""
+    stem, _, ext = name.rpartition(".")
+    for i in range(1, 10_000):
+        candidate = directory / (name if i == 1 else f"{stem}-{i}.{ext}")
+        if not candidate.exists() and doc_id_for(candidate) not in taken_ids:
+            return candidate
+    raise InvalidDocument(shown(name), "too many uploads with this name; rename the file")
+
+
+def save_upload(settings: Settings, src: Path, original_name: str,
+                taken_ids: Collection[str] = ()) -> Path:
+    """Check an uploaded file and copy it into `settings.upload_dir` under a safe, new name."""
+    name = safe_name(original_name)
+    size = src.stat().st_size
+    if size > settings.max_file_bytes:
+        raise InvalidDocument(shown(original_name), f"file is larger than the "
+                              f"{settings.max_file_bytes:,}-byte limit; split it (or raise "
+                              "TREATY_QA_MAX_FILE_BYTES)")
+    with src.open("rb") as f:
+        data = f.read(settings.max_file_bytes + 1)
+    check_bytes(original_name, data, settings.max_file_bytes)
+    root = settings.upload_dir.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    dest = _unique(root, name, taken_ids)
+    if dest.resolve().parent != root:  # belt and braces: safe_name already forbids this
+        raise InvalidDocument(shown(original_name), "refusing to write outside the upload folder")
+    with dest.open("xb") as f:  # "x": never overwrite, even if a file appeared meanwhile
+        f.write(data)
+    return dest
+
+
+def add_upload(engine: Any, src: Path, original_name: str, progress: Any = None) -> Path:
+    """Save an upload and index it; the saved file is removed again if it cannot be indexed."""
+    taken = {d.doc_id for d in engine.documents()}
+    dest = save_upload(engine.settings, src, original_name, taken)
+    try:
+        report = engine.index_files([dest], progress)
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    mine = [e for e in report.errors if e.startswith(str(dest))]
+    if mine:
+        dest.unlink(missing_ok=True)
+        engine.refresh()
+        reason = mine[0][len(str(dest)):].lstrip(": ")
+        raise InvalidDocument(shown(original_name), reason)
+    return dest
