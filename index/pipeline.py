@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
+from index import stamp
 from index.corpus import Article, find_files, load_manifest, read_article
 from index.dedup import cluster_ids
 from index.embedder import make_embedder
@@ -129,11 +130,22 @@ def _sync_doc(store: Store, doc: PreparedDoc, embedder: Any, progress: Progress,
         progress.advance(len(batch))
 
 
-def _doc_record(doc: PreparedDoc, cluster: str) -> dict[str, Any]:
+def _doc_record(doc: PreparedDoc, cluster: str, threshold: float) -> dict[str, Any]:
     a = doc.article
     return {"title": a.title, "outlet": a.outlet or "", "published": a.published or "",
             "language": a.language, "source": str(a.path), "sha256": a.sha256,
-            "cluster": cluster, "sentences": len(doc.nodes)}
+            "cluster": cluster, "sentences": len(doc.nodes), "dedup_threshold": threshold}
+
+
+def _stored_clusters(stored: dict[str, dict[str, Any]], articles: Sequence[Article],
+                     threshold: float) -> dict[str, str] | None:
+    """The stored clusters when they still hold: the same documents with the same content,
+    clustered at the same threshold (clustering compares every pair of documents)."""
+    if set(stored) != {a.doc_id for a in articles} or any(
+            stored[a.doc_id].get("sha256") != a.sha256
+            or stored[a.doc_id].get("dedup_threshold") != threshold for a in articles):
+        return None
+    return {a.doc_id: str(stored[a.doc_id]["cluster"]) for a in articles}
 
 
 def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild: bool = False,
@@ -143,6 +155,7 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
     t0 = time.perf_counter()
     embedder = make_embedder(settings)
     with _acquire(settings, progress):
+        stamp.clear(settings)  # a run that dies from here on leaves no stamp (full check next)
         if rebuild:
             moved = Store.drop(settings)
             if moved is not None:
@@ -153,7 +166,8 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
         roots = list(paths) if paths else [settings.corpus_dir]
         files = list(find_files(roots))
         known = {Path(m["source"]) for m in stored.values() if Path(m["source"]).is_file()}
-        files += [f for f in sorted(known) if f.resolve() not in {x.resolve() for x in files}]
+        have = {x.resolve() for x in files}
+        files += [f for f in sorted(known) if f.resolve() not in have]
         articles, errors = read_articles(files, settings.max_file_bytes)
         report = IndexReport(errors=errors)
         gone = [d for d, m in stored.items() if not Path(m["source"]).is_file()]
@@ -161,10 +175,13 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
             a.doc_id for a in articles}
         if not articles and not kept_invalid:
             raise EmptyCorpus(", ".join(str(r) for r in roots), skipped=errors)
-        clusters = cluster_ids({a.doc_id: a.text for a in articles}, settings.dedup_threshold)
+        clusters = _stored_clusters(stored, articles, settings.dedup_threshold) or cluster_ids(
+            {a.doc_id: a.text for a in articles}, settings.dedup_threshold)
         docs = [prepare(a, settings.window_sentences, clusters[a.doc_id]) for a in articles]
-        todo = [d for d in docs if stored.get(d.article.doc_id) != _doc_record(
-            d, clusters[d.article.doc_id])]
+        def record(d: PreparedDoc) -> dict[str, Any]:
+            return _doc_record(d, clusters[d.article.doc_id], settings.dedup_threshold)
+
+        todo = [d for d in docs if stored.get(d.article.doc_id) != record(d)]
         progress.total(sum(len(d.nodes) for d in todo))
         for doc_id in gone:
             n = store.sentences.get(where={"doc_id": doc_id}, include=[])["ids"]
@@ -179,8 +196,10 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
             title_vec = embedder.get_text_embedding(d.article.title)
             store.documents.upsert(ids=[d.article.doc_id], embeddings=[title_vec],
                                    documents=[d.clean],
-                                   metadatas=[_doc_record(d, clusters[d.article.doc_id])])
+                                   metadatas=[record(d)])
         report.documents = len(docs) + len(kept_invalid)
         report.nodes = store.count()
+        stamp.write(settings, files, {"documents": report.documents, "nodes": report.nodes,
+                                      "errors": report.errors})
     report.seconds = time.perf_counter() - t0
     return report

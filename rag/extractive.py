@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rag.cues import answer_type, find_typed, numbers
 from rag.models import Answer, Citation, Hit
 from rag.retrieve import HybridRetriever, Retrieval
-from rag.terms import terms
+from rag.terms import term_set, terms
 
 GATING_TYPES = {"date", "count", "article"}  # precise enough to require; person/place only lead
 ABSTAIN_TEXT = "The sources don't say. None of the indexed articles answers this question."
@@ -84,7 +85,7 @@ def _entities(question: str) -> list[str]:
     return [t for w in keep for t in terms(w)]
 
 
-def _matches(term: str, bag: set[str]) -> bool:
+def _matches(term: str, bag: AbstractSet[str]) -> bool:
     """Exact stem match, or a shared prefix of 5+ letters (react ~ reaction)."""
     if term in bag:
         return True
@@ -102,8 +103,8 @@ class ExtractiveAnswerer:
     def coverage(self, qterms: Sequence[str], hit: Hit) -> float:
         if not qterms:
             return -1.0
-        own = set(terms(f"{hit.heading or ''} {hit.text}"))
-        ctx = set(terms(hit.window)) | set(terms(hit.title))
+        own = term_set(f"{hit.heading or ''} {hit.text}")
+        ctx = term_set(hit.window) | term_set(hit.title)
         stats = self.retriever.stats
         unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
         total = got = 0.0
@@ -131,8 +132,8 @@ class ExtractiveAnswerer:
         ents = _entities(question) if comparable else []
         if only_entity is not None:
             ents = [only_entity]
-        bag = set(terms(evidence))
-        own = set(terms(hit.text))
+        bag = term_set(evidence)
+        own = term_set(hit.text)
         return Support(
             hit=hit,
             coverage=self.coverage(qterms, hit),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from index.sentences import split_sentences
 from rag.models import Hit
@@ -35,10 +36,12 @@ _PATTERNS = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # pure function of an immutable string; asked again for every question
 def looks_like_injection(text: str) -> bool:
     return bool(_PATTERNS.search(text))
 
 
+@lru_cache(maxsize=16384)
 def scrub_window(window: str, sentence: str) -> str:
     """The context window without its instruction-like sentences (a clean sentence's window
     holds its neighbours, and an injected neighbour must not reach the model through it).

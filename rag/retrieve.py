@@ -69,6 +69,13 @@ class HybridRetriever:
         self.vectors = (np.asarray(emb, dtype=np.float32) if emb is not None and len(emb)
                         else np.zeros((0, 1), dtype=np.float32))
         self.row = {nid: i for i, nid in enumerate(self.ids)}
+        # Mean and covariance of the sentence vectors: a question's cosine mean and spread over
+        # every sentence are then mu·q and sqrt(qᵀCq) — no pass over all rows per query (that
+        # BLAS call left OpenBLAS threads spinning against the embedder's OpenMP threads).
+        v64 = self.vectors.astype(np.float64)
+        self.sim_mu = v64.mean(axis=0) if len(v64) else np.zeros(v64.shape[1])
+        centred = v64 - self.sim_mu
+        self.sim_cov = (centred.T @ centred) / max(len(v64), 1)
         self.node_terms = [terms(m.get("embed_text", t)) for t, m in
                            zip(self.texts, self.metas, strict=True)]
         self.stats = TermStats(self.node_terms)
@@ -131,9 +138,13 @@ class HybridRetriever:
         bm = dict(sparse)
         order = sorted(fused, key=lambda r: -fused[r])
         hits = self._collapse(order, fused, bm, qvec, top_k)
-        sims = self.vectors @ qvec
-        return Retrieval(question, hits, qvec, qterms, float(sims.mean()),
-                         float(sims.std()) or 1.0)
+        return Retrieval(question, hits, qvec, qterms, *self.sim_stats(qvec))
+
+    def sim_stats(self, qvec: np.ndarray) -> tuple[float, float]:
+        """Mean and standard deviation of the cosine of `qvec` to every sentence vector."""
+        q = qvec.astype(np.float64)
+        var = float(np.einsum("i,ij,j->", q, self.sim_cov, q))
+        return float(self.sim_mu @ q), (max(var, 0.0) ** 0.5) or 1.0
 
     def _collapse(self, order: list[int], fused: dict[int, float], bm: dict[int, float],
                   qvec: np.ndarray, top_k: int) -> list[Hit]:

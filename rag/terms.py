@@ -64,6 +64,13 @@ def terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+@lru_cache(maxsize=16384)
+def term_set(text: str) -> frozenset[str]:
+    """The set of `terms(text)`, cached: the answerer asks for the same node texts, windows and
+    titles on every question (bounded cache; node texts are immutable strings)."""
+    return frozenset(terms(text))
+
+
 class TermStats:
     """Document frequencies over the sentence nodes, for IDF weights and vocabulary checks."""
 

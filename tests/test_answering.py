@@ -153,3 +153,17 @@ def test_empty_index_abstains(tmp_path: Path) -> None:
     eng.refresh()
     ans = eng.ask("Which UN Charter article is cited?")
     assert ans.abstained and ans.citations == []
+
+
+def test_similarity_spread_matches_a_pass_over_every_sentence(engine) -> None:  # type: ignore[no-untyped-def]
+    """sim_mean/sim_std come from a precomputed mean and covariance; they must equal the mean
+    and standard deviation of the question's cosine to every sentence vector."""
+    import numpy as np
+
+    r = engine.retriever
+    for q in ("Which UN Charter article is cited?", "Какую статью Устава ООН цитируют?"):
+        qvec = r.embed_query(q)
+        sims = r.vectors.astype(np.float64) @ qvec.astype(np.float64)
+        mean, std = r.sim_stats(qvec)
+        assert mean == pytest.approx(sims.mean(), abs=1e-6)
+        assert std == pytest.approx(sims.std(), abs=1e-6)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -21,6 +23,7 @@ from treaty_qa.settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Cited answers about the 2024 Russia–North Korea treaty, offline.")
 T = TypeVar("T")
+_T0 = time.perf_counter()
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -70,23 +73,45 @@ def index(
 ) -> None:
     """Index articles: clean, split into sentences, embed new ones, store in Chroma."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from index.pipeline import build_index
 
     settings = _settings()
     console = Console(stderr=True)
+    if not rebuild:
+        from index.stamp import unchanged
+
+        if (done := unchanged(settings, paths or [settings.corpus_dir])) is not None:
+            _summarize(console, _Report(**done), time.perf_counter() - _T0)
+            return
+    from index.pipeline import build_index
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as p:
         report = _run(lambda: build_index(settings, paths or None, rebuild, _RichProgress(p)))
+    _summarize(console, report, report.seconds)
+
+
+@dataclass
+class _Report:
+    """What a no-op run reports from the stamp (the fields `IndexReport` shares with it)."""
+
+    documents: int
+    nodes: int
+    errors: list[str]
+    embedded: int = 0
+    removed: int = 0
+    updated: int = 0
+
+
+def _summarize(console: Any, report: Any, seconds: float) -> None:
+    from rich.markup import escape
+
     for err in report.errors:
         console.print(f"[yellow]skipped[/] {escape(err)}", highlight=False, soft_wrap=True)
     what = (f"embedded {report.embedded} new sentences" if report.embedded
             else "nothing new to embed (0 new embeddings)")
     typer.echo(f"{report.documents} documents, {report.nodes} sentence nodes; {what}; "
-               f"removed {report.removed}, updated {report.updated} "
-               f"in {report.seconds:.2f} s.")
+               f"removed {report.removed}, updated {report.updated} in {seconds:.2f} s.")
     if report.errors:
         raise typer.Exit(1 if not report.documents else 0)
 

@@ -1,0 +1,93 @@
+"""The no-op stamp: `treaty-qa index` on an unchanged corpus skips the indexing stack, and any
+change — content, a new or deleted file, a manifest, a shaping setting, the store — runs the full
+incremental check instead."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import make_settings
+
+from index import stamp
+from index.pipeline import build_index
+from treaty_qa.settings import Settings
+
+TREATY_QA = Path(sys.executable).parent / "treaty-qa"
+
+
+@pytest.fixture()
+def built(settings: Settings) -> Settings:
+    build_index(settings)
+    return settings
+
+
+def test_unchanged_corpus_returns_the_stored_summary(built: Settings) -> None:
+    summary = stamp.unchanged(built, [built.corpus_dir])
+    assert summary == {"documents": 5, "nodes": 78, "errors": []}
+
+
+@pytest.mark.parametrize("change", ["edit", "new", "delete", "manifest", "store"])
+def test_any_change_means_a_full_check(built: Settings, change: str) -> None:
+    arts = built.corpus_dir
+    first = sorted(arts.glob("*.txt"))[0]
+    if change == "edit":
+        first.write_text(first.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                         encoding="utf-8")
+    elif change == "new":
+        (arts / "new.md").write_text("Kim met Putin again.\n", encoding="utf-8")
+    elif change == "delete":
+        first.unlink()
+    elif change == "manifest":
+        (arts / "manifest.yaml").write_text(
+            (arts / "manifest.yaml").read_text(encoding="utf-8") + "\n# edited\n",
+            encoding="utf-8")
+    elif change == "store":
+        (built.index_dir / "chroma.sqlite3").write_bytes(b"")
+    assert stamp.unchanged(built, [arts]) is None
+
+
+def test_a_shaping_setting_means_a_full_check(built: Settings, tmp_path: Path) -> None:
+    other = make_settings(tmp_path, window_sentences=built.window_sentences + 1)
+    assert stamp.unchanged(other, [other.corpus_dir]) is None
+    same = make_settings(tmp_path, top_k=built.top_k + 1)  # answering settings do not matter
+    assert stamp.unchanged(same, [same.corpus_dir]) is not None
+
+
+def test_a_run_clears_the_stamp_before_it_writes(built: Settings) -> None:
+    """What a run killed after it took the lock leaves behind: no stamp."""
+    from index.pipeline import _acquire, Silent
+
+    with _acquire(built, Silent()):
+        stamp.clear(built)
+    assert not stamp.path(built).exists()
+    assert stamp.unchanged(built, [built.corpus_dir]) is None
+    build_index(built)
+    assert json.loads(stamp.path(built).read_text())["summary"]["nodes"] == 78
+
+
+def test_cli_no_op_is_fast_and_a_change_is_seen(built: Settings) -> None:
+    env = {**os.environ, "TREATY_QA_CORPUS_DIR": str(built.corpus_dir),
+           "TREATY_QA_INDEX_DIR": str(built.index_dir), "TREATY_QA_UPLOAD_DIR":
+           str(built.upload_dir), "ANONYMIZED_TELEMETRY": "False"}
+
+    def run() -> tuple[str, float]:
+        t0 = time.perf_counter()
+        p = subprocess.run([str(TREATY_QA), "index"], env=env, capture_output=True, text=True,
+                           timeout=120)
+        assert p.returncode == 0, p.stderr
+        return p.stdout, time.perf_counter() - t0
+
+    out, seconds = run()
+    assert "5 documents, 78 sentence nodes; nothing new to embed" in out
+    print(f"FIGURE stamp no-op: {seconds:.2f} s")
+    tdi = built.corpus_dir / "tdi-strategic-partnership-pact.txt"  # ends in article text
+    tdi.write_text(tdi.read_text(encoding="utf-8") + "\nPutin returned home on Thursday.\n",
+                   encoding="utf-8")
+    out, _ = run()
+    assert "embedded 1 new sentences" in out
