@@ -78,7 +78,7 @@ def run(ws: Workspace, s: Settings, questions: list[str], n: int) -> dict[str, A
         for i in range(n):
             if i == min(10, n - 1):
                 early = rss_mb(proc.pid)
-            t, ans = timed_ms(lambda i=i: c.predict(questions[i % len(questions)], "[]",
+            t, ans = timed_ms(lambda: c.predict(questions[i % len(questions)], "[]",  # noqa: B023
                                                     api_name="/ask"))
             if not isinstance(ans, dict) or "answer" not in ans:
                 raise RuntimeError(f"/ask returned {ans!r}")

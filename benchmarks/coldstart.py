@@ -55,7 +55,7 @@ def run(ws: Workspace, s: Settings, runs: int) -> dict[str, Any]:
     answer = got["ask"][-1].stdout.strip().splitlines()
     imp = run_measured([sys.executable, "-X", "importtime", "-c", ASK_CODE], env, ws.root)
     times = import_times(imp.stderr)
-    pkgs = set(times.pop("packages"))  # type: ignore[arg-type]
+    pkgs = set(times.pop("packages"))  # type: ignore[call-overload]
     return {**out, "question": QUESTION, "answer_first_line": answer[0] if answer else "",
             "ask_vs_floor": ratio(out["ask"]["median_s"], out["floor"]["median_s"]),
             "ask_vs_python": ratio(out["ask"]["median_s"], out["python"]["median_s"]),

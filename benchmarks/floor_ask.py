@@ -18,7 +18,7 @@ def main(index_dir: str, collection: str, question: str) -> None:
                                        settings=Settings(anonymized_telemetry=False))
     col = client.get_collection(collection, embedding_function=None)
     res = col.query(query_embeddings=[E5().query(question).tolist()], n_results=6)
-    print(res["documents"][0][0])
+    print((res["documents"] or [[""]])[0][0])
 
 
 if __name__ == "__main__":

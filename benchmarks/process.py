@@ -45,7 +45,7 @@ def run_measured(cmd: Sequence[str], env: Mapping[str, str] | None = None,
     """Run `cmd` to completion; killed after `timeout_s` (returncode then negative)."""
     with (tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err,
           tempfile.NamedTemporaryFile("r") as rss):
-        wrap = ([TIME, "-f", "%M", "-o", rss.name] if TIME.is_file() else [])
+        wrap = [str(TIME), "-f", "%M", "-o", rss.name] if TIME.is_file() else []
         t0 = time.perf_counter()
         p = subprocess.Popen([*wrap, *cmd], env=dict(env) if env else None, cwd=cwd,
                              stdout=out, stderr=err, stdin=subprocess.DEVNULL)

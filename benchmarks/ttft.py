@@ -51,7 +51,8 @@ def one(engine: QAEngine, llm: TimedLLM, q: str) -> dict[str, float]:
 
 
 def run(settings: Settings, base: QAEngine, questions: list[str], rounds: int) -> dict[str, Any]:
-    with TimedLLM([Reply(text=REPLY, chunk_size=8)]) as llm:
+    llm = TimedLLM([Reply(text=REPLY, chunk_size=8)])
+    with llm:
         s = settings.model_copy(update={"openai_base_url": llm.base_url, "backend": "openai",
                                         "openai_api_key": SecretStr("test"),
                                         "llm_model": "scripted-model"})
@@ -65,7 +66,7 @@ def run(settings: Settings, base: QAEngine, questions: list[str], rounds: int) -
             for i, q in enumerate(questions):
                 for n, v in one(engine, llm, q).items():
                     rows[n][i].append(v)
-                rows["retrieve"][i].append(timed_ms(lambda q=q: engine.retriever.retrieve(q, k))[0])
+                rows["retrieve"][i].append(timed_ms(lambda: engine.retriever.retrieve(q, k))[0])  # noqa: B023
     med = {n: [statistics.median(x) for x in per_q] for n, per_q in rows.items()}
     over = [r - t for r, t in zip(med["request"], med["retrieve"], strict=True)]
     series = {**{n: summarize(v) for n, v in med.items()}, "pre_request_overhead": summarize(over)}

@@ -2,10 +2,10 @@
 
 After a successful run `build_index` writes ``<index_dir>/treaty-qa-stamp.json``: the sha256 of
 every file it considered (manifests included), the settings that shape nodes and vectors, a hash
-of the indexing code, the size and SQLite magic of ``chroma.sqlite3``, and the run's summary. The next
-`treaty-qa index` (local store, no ``--rebuild``) recomputes that fingerprint first; when it is
-identical nothing can have changed, so it reports the stored summary without importing the
-indexing stack (0.3 s instead of 2.2 s, docs/benchmarks.md). Anything different — a file added,
+of the indexing code, the size and SQLite magic of ``chroma.sqlite3``, and the run's summary. The
+next `treaty-qa index` (local store, no ``--rebuild``) recomputes that fingerprint first; when it
+is identical nothing can have changed, so it reports the stored summary without importing the
+indexing stack (0.2 s instead of 2.2 s, docs/benchmarks.md). Anything different — a file added,
 edited or deleted, another setting, new code, a touched store — runs the full incremental check.
 
 `build_index` removes the stamp before it writes anything, so a run killed half-way (`kill -9`)

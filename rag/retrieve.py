@@ -20,6 +20,7 @@ All node texts, metadata and vectors are loaded once (`refresh()` after indexing
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -46,6 +47,18 @@ class Retrieval:
 
 
 class HybridRetriever:
+    # corpus state, replaced as a whole by refresh()
+    ids: list[str]
+    texts: list[str]
+    metas: list[dict[str, Any]]
+    vectors: np.ndarray
+    row: dict[str, int]
+    node_terms: list[list[str]]
+    stats: TermStats
+    bm25: Any
+    sim_mu: np.ndarray
+    sim_cov: np.ndarray
+
     def __init__(self, store: Store, embedder: Any, candidates: int = 20, rrf_k_dense: int = 10,
                  rrf_k_sparse: int = 60, sparse_weight: float = 0.5) -> None:
         self.store = store
@@ -54,35 +67,41 @@ class HybridRetriever:
         self.rrf_k_dense = rrf_k_dense
         self.rrf_k_sparse = rrf_k_sparse
         self.sparse_weight = sparse_weight
+        self._lock = threading.RLock()
         self.refresh()
 
     def refresh(self) -> None:
-        """(Re)load nodes, vectors and the BM25 index from the store."""
+        """(Re)load nodes, vectors and the BM25 index from the store. The new state is built
+        aside and swapped in under the lock, so a question answered meanwhile sees either the old
+        or the new corpus, never half of each."""
         import bm25s
 
         with self.store.guard():
             got = self.store.sentences.get(include=["documents", "metadatas", "embeddings"])
-        self.ids: list[str] = list(got["ids"])
-        self.texts: list[str] = list(got["documents"] or [])
-        self.metas: list[dict[str, Any]] = list(got["metadatas"] or [])
+        ids: list[str] = list(got["ids"])
+        texts: list[str] = list(got["documents"] or [])
+        metas: list[dict[str, Any]] = list(got["metadatas"] or [])
         emb = got["embeddings"]
-        self.vectors = (np.asarray(emb, dtype=np.float32) if emb is not None and len(emb)
-                        else np.zeros((0, 1), dtype=np.float32))
-        self.row = {nid: i for i, nid in enumerate(self.ids)}
+        vectors = (np.asarray(emb, dtype=np.float32) if emb is not None and len(emb)
+                   else np.zeros((0, 1), dtype=np.float32))
+        node_terms = [terms(m.get("embed_text", t)) for t, m in zip(texts, metas, strict=True)]
+        bm25 = None
+        if ids:
+            bm25 = bm25s.BM25()
+            bm25.index(node_terms, show_progress=False)
         # Mean and covariance of the sentence vectors: a question's cosine mean and spread over
         # every sentence are then mu·q and sqrt(qᵀCq) — no pass over all rows per query (that
         # BLAS call left OpenBLAS threads spinning against the embedder's OpenMP threads).
-        v64 = self.vectors.astype(np.float64)
-        self.sim_mu = v64.mean(axis=0) if len(v64) else np.zeros(v64.shape[1])
-        centred = v64 - self.sim_mu
-        self.sim_cov = (centred.T @ centred) / max(len(v64), 1)
-        self.node_terms = [terms(m.get("embed_text", t)) for t, m in
-                           zip(self.texts, self.metas, strict=True)]
-        self.stats = TermStats(self.node_terms)
-        self.bm25 = None
-        if self.ids:
-            self.bm25 = bm25s.BM25()
-            self.bm25.index(self.node_terms, show_progress=False)
+        v64 = vectors.astype(np.float64)
+        mu = v64.mean(axis=0) if len(v64) else np.zeros(v64.shape[1])
+        centred = v64 - mu
+        state = {"ids": ids, "texts": texts, "metas": metas, "vectors": vectors,
+                 "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
+                 "stats": TermStats(node_terms), "bm25": bm25, "sim_mu": mu,
+                 "sim_cov": (centred.T @ centred) / max(len(v64), 1)}
+        with self._lock:
+            for name, value in state.items():
+                setattr(self, name, value)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -127,6 +146,13 @@ class HybridRetriever:
         if not self.ids:
             return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms)
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
+        with self._lock:  # one consistent corpus state (see refresh)
+            return self._retrieve(question, qterms, qvec, top_k)
+
+    def _retrieve(self, question: str, qterms: list[str], qvec: np.ndarray,
+                  top_k: int) -> Retrieval:
+        if not self.ids:
+            return Retrieval(question, [], qvec, qterms)
         dense = self.dense(qvec, self.candidates)
         sparse = self.sparse(qterms, self.candidates)
         w_sparse = self.sparse_weight * self.bm25_weight(qterms)

@@ -61,7 +61,7 @@ def test_a_shaping_setting_means_a_full_check(built: Settings, tmp_path: Path) -
 
 def test_a_run_clears_the_stamp_before_it_writes(built: Settings) -> None:
     """What a run killed after it took the lock leaves behind: no stamp."""
-    from index.pipeline import _acquire, Silent
+    from index.pipeline import Silent, _acquire
 
     with _acquire(built, Silent()):
         stamp.clear(built)

@@ -6,6 +6,7 @@ programs: `/ask` (question, history_json) -> Answer JSON, and `/documents`.
 """
 
 import json
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ EXAMPLES = [
     "What is the weather in Paris?",
 ]
 DOC_HEADERS = ["Title", "Outlet", "Date", "Sentences", "Cluster", "Document id"]
+KEEP_EXPORTS = 20  # export files kept per app (older ones are deleted)
 PROGRESS = gr.Progress()  # Gradio spots this default and reports the event's progress through it
 
 
@@ -108,7 +110,9 @@ class ChatApp:
         self.settings = settings
         self.engine = engine
         self.lock = ReadWriteLock()
-        self.export_dir = Path(tempfile.mkdtemp(prefix="treaty-qa-export-"))
+        # removed when the app is garbage-collected or the process exits
+        self._export_tmp = tempfile.TemporaryDirectory(prefix="treaty-qa-export-")
+        self.export_dir = Path(self._export_tmp.name)
 
     # --- views ---------------------------------------------------------------------------
     def header(self) -> str:
@@ -187,6 +191,9 @@ class ChatApp:
         """The conversation as a Markdown file (answers with their citations and quotes)."""
         if not turns:
             raise gr.Error("Nothing to export yet: ask a question first.", print_exception=False)
+        old = sorted(self.export_dir.iterdir(), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-KEEP_EXPORTS]:  # Gradio has copied them to its cache by now
+            shutil.rmtree(stale, ignore_errors=True)
         path = Path(tempfile.mkdtemp(dir=self.export_dir)) / "treaty-qa-conversation.md"
         path.write_text(render.conversation_markdown(turns, self.engine.mode), encoding="utf-8")
         return str(path)
