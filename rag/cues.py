@@ -2,10 +2,13 @@
 
 Question words in English, Russian and Korean map to a type; each type has a detector over the
 candidate sentence. A count ("how many") must be a quantity ("10,000 soldiers", "24 years"), not an
-identifier ("Article 4"); a date question needs a date, a year or a weekday.
+identifier ("Article 4"); a date question needs a date, a year or a weekday; "which year" needs a
+year, not a month.
 
 >>> answer_type("When does the treaty expire?"), answer_type("Сколько солдат?")
 ('date', 'count')
+>>> answer_type("In which year was the earlier pact signed?"), find_typed("year", "In June 1961.")
+('year', ['1961'])
 >>> find_typed("article", "It follows Article 51 of the U.N. Charter.")
 ['Article 51']
 """
@@ -20,6 +23,8 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
                            re.I)),
     ("count", re.compile(r"\bhow\s+(?:many|much)\b|\bnumber of\b|сколько|몇\s*(?:명|개|년|마리)|"
                          r"얼마나", re.I)),
+    ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
+                        r"몇\s*년도", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|"
                         r"month)\b|когда|в каком году|какого числа|언제|몇\s*월|며칠", re.I)),
     ("person", re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:leader|president|official|person)\b|кто|"
@@ -37,6 +42,7 @@ _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMBER_WORDS})"
                     r"(?:\s+(?:of\s+)?[a-z][\w-]+)", re.I)
 _ARTICLE = re.compile(r"\b(?:Article|Section|Clause|Chapter)\s+\d+\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _TITLES = (r"(?:(?:Russian|North|South|Korean|American|Chinese|Japanese|Ukrainian|Soviet|"
            r"President|Premier|Prime|Minister|Foreign|Supreme|Leader|Chairman|General|Mr\.|"
            r"Ms\.|Dr\.)\s+)*")
@@ -48,7 +54,8 @@ _LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,
 
 
 def answer_type(question: str) -> str | None:
-    """The first matching type: article, count, date, person, place; None for open questions.
+    """The first matching type: article, count, year, date, person, place; None for open
+    questions.
 
     English cues count only near the start ("When did …", "And how many …"), so a clause like
     "what did crowds chant when Putin arrived" is not a date question.
@@ -68,8 +75,8 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     """Spans in `sentence` that can answer a question of type `kind` ([] when none)."""
     if kind is None:
         return []
-    pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "person": _PERSON,
-               "place": _PLACE}[kind]
+    pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "year": _YEAR,
+               "person": _PERSON, "place": _PLACE}[kind]
     out = []
     for m in pattern.finditer(sentence):
         span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()

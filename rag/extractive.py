@@ -23,7 +23,7 @@ from rag.models import Answer, Citation, Hit
 from rag.retrieve import HybridRetriever, Retrieval
 from rag.terms import term_set, terms
 
-GATING_TYPES = {"date", "count", "article"}  # precise enough to require; person/place only lead
+GATING_TYPES = {"date", "year", "count", "article"}  # required; person/place only lead
 ABSTAIN_TEXT = "The sources don't say. None of the indexed articles answers this question."
 
 

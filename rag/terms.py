@@ -64,11 +64,28 @@ def terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*)+")
+
+
+def acronyms(text: str) -> set[str]:
+    """Initials of runs of capitalized words, as the acronym a question may use instead.
+
+    >>> sorted(acronyms("the Democratic People's Republic of Korea and the United Nations"))
+    ['dprk', 'un']
+    """
+    out = set()
+    for m in _NAME_RUN.finditer(normalize(text)):
+        initials = "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+        out.add("usa" if initials == "us" else initials)  # as `tokens` spells "US"
+    return out
+
+
 @lru_cache(maxsize=16384)
 def term_set(text: str) -> frozenset[str]:
-    """The set of `terms(text)`, cached: the answerer asks for the same node texts, windows and
-    titles on every question (bounded cache; node texts are immutable strings)."""
-    return frozenset(terms(text))
+    """The set of `terms(text)` plus the acronyms of its names ("DPRK" in a question matches
+    "Democratic People's Republic of Korea"), cached: the answerer asks for the same node texts,
+    windows and titles on every question (bounded cache; node texts are immutable strings)."""
+    return frozenset(terms(text)) | acronyms(text)
 
 
 class TermStats:

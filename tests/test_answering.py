@@ -167,3 +167,10 @@ def test_similarity_spread_matches_a_pass_over_every_sentence(engine) -> None:  
         mean, std = r.sim_stats(qvec)
         assert mean == pytest.approx(sims.mean(), abs=1e-6)
         assert std == pytest.approx(sims.std(), abs=1e-6)
+
+
+def test_acronym_in_the_question_matches_the_name_in_the_article(engine) -> None:  # type: ignore[no-untyped-def]
+    """"DPRK" is covered by "Democratic People's Republic of Korea"; "which year" wants a year."""
+    a = engine.ask("In what year was the DPRK established?")
+    assert not a.abstained and "1948" in a.answer, a.answer
+    assert "In June" not in a.answer  # a month does not answer "which year"

@@ -37,3 +37,14 @@ def test_docstring_examples_run(name: str) -> None:
 
 def test_every_documented_module_is_collected() -> None:
     assert DOCUMENTED <= set(MODULES)
+
+
+def test_readme_settings_table_matches_the_settings_object() -> None:
+    """The README's table is generated (`python -c "from treaty_qa.settings import
+    markdown_table; print(markdown_table())"`); a new or changed setting must show up there."""
+    from pathlib import Path
+
+    from treaty_qa.settings import markdown_table
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme

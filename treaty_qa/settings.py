@@ -118,3 +118,20 @@ class Settings(BaseSettings):
         if self.backend == "openai":
             return True
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+def markdown_table() -> str:
+    """The README's settings table, generated from the fields (a test keeps the README in sync).
+
+    >>> markdown_table().splitlines()[2].startswith("| `TREATY_QA_CORPUS_DIR` | `data/articles`")
+    True
+    """
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names = (list(alias.choices) if isinstance(alias, AliasChoices)
+                 else [f"TREATY_QA_{name.upper()}"])
+        default = "unset" if field.default is None else field.default
+        rows.append(f"| {' / '.join(f'`{n}`' for n in names)} | `{default}` | "
+                    f"{field.description} |")
+    return "\n".join(rows)
