@@ -16,6 +16,7 @@ year, not a month.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
@@ -53,6 +54,7 @@ _PLACE = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a
 _LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,2}", re.I)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked once per retrieved hit
 def answer_type(question: str) -> str | None:
     """The first matching type: article, count, year, date, person, place; None for open
     questions.

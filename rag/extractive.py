@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.cues import answer_type, find_typed, numbers
 from rag.models import Answer, Citation, Hit
@@ -72,6 +72,7 @@ class Support:
                 + 0.05 * self.entities_own + 0.05 * self.has_focus)
 
 
+@lru_cache(maxsize=4096)  # pure functions of the question: asked once per hit otherwise
 def _latin(text: str) -> bool:
     letters = re.findall(r"[^\W\d_]", text)
     return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.5
@@ -79,17 +80,32 @@ def _latin(text: str) -> bool:
 
 def _entities(question: str) -> list[str]:
     """Capitalized words of the question, first word and question words excluded, stemmed."""
-    words = re.findall(r"\b[A-Z][\w'’.-]*", question)[0:]
+    return list(_entity_terms(question))
+
+
+@lru_cache(maxsize=4096)
+def _entity_terms(question: str) -> tuple[str, ...]:
+    words = re.findall(r"\b[A-Z][\w'’.-]*", question)
     first = re.match(r"\W*(\w+)", question)
     keep = [w for w in words if not (first and w == first.group(1))]
-    return [t for w in keep for t in terms(w)]
+    return tuple(t for w in keep for t in terms(w))
 
 
-def _matches(term: str, bag: AbstractSet[str]) -> bool:
+@lru_cache(maxsize=16384)
+def _context_terms(window: str, title: str) -> frozenset[str]:
+    return term_set(window) | term_set(title)
+
+
+@lru_cache(maxsize=16384)
+def _prefixes(bag: frozenset[str]) -> frozenset[str]:
+    return frozenset(b[:5] for b in bag if len(b) >= 5)
+
+
+def _matches(term: str, bag: frozenset[str]) -> bool:
     """Exact stem match, or a shared prefix of 5+ letters (react ~ reaction)."""
     if term in bag:
         return True
-    return len(term) >= 5 and any(b[:5] == term[:5] for b in bag if len(b) >= 5)
+    return len(term) >= 5 and term[:5] in _prefixes(bag)
 
 
 class ExtractiveAnswerer:
@@ -104,7 +120,7 @@ class ExtractiveAnswerer:
         if not qterms:
             return -1.0
         own = term_set(f"{hit.heading or ''} {hit.text}")
-        ctx = term_set(hit.window) | term_set(hit.title)
+        ctx = _context_terms(hit.window, hit.title)
         stats = self.retriever.stats
         unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
         total = got = 0.0
