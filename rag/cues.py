@@ -22,7 +22,7 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
-    ("count", re.compile(r"\bhow\s+(?:many|much)\b|\bnumber of\b|сколько|몇\s*(?:명|개|년|마리)|"
+    ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|сколько|몇\s*(?:명|개|년|마리)|"
                          r"얼마나", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년도", re.I)),
@@ -49,6 +49,21 @@ _TITLES = (r"(?:(?:Russian|North|South|Korean|American|Chinese|Japanese|Ukrainia
            r"Ms\.|Dr\.)\s+)*")
 _PERSON = re.compile(rf"\b{_TITLES}((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){{1,2}})\b")
 _PLACE = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+
+
+_CUE_NOUN = re.compile(r"\b((?:what|which|how)\s+)(date|day|year|month|time|long|city|town|"
+                       r"country|region|province|place|number)\b", re.I)
+
+
+def without_cue_words(question: str) -> str:
+    """The question without the noun of its answer-type cue: in "In which year …" or "How long
+    …", "year" and "long" say what kind of answer is wanted, not what it is about (the sentence
+    that answers says "in 1948", not "year").
+
+    >>> without_cue_words("In which city did Putin and Kim sign the treaty?")
+    'In which did Putin and Kim sign the treaty?'
+    """
+    return _CUE_NOUN.sub(lambda m: m.group(1).rstrip() + "", question)
 
 
 _LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,2}", re.I)

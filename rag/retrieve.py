@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from index.store import Store
+from rag.cues import without_cue_words
 from rag.models import Hit
 from rag.terms import TermStats, normalize, terms
 
@@ -142,7 +143,7 @@ class HybridRetriever:
         """Fused, de-duplicated top_k hits for `question` (`query_text` overrides what is searched,
         e.g. a follow-up joined with the question before it)."""
         text = query_text or question
-        qterms = terms(text)
+        qterms = terms(without_cue_words(text))  # content terms: "year" in "which year" is not
         if not self.ids:
             return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms)
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
