@@ -22,8 +22,8 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
-    ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|сколько|몇\s*(?:명|개|년|마리)|"
-                         r"얼마나", re.I)),
+    ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|сколько|"
+                         r"몇\s*(?:명|개|년|마리)|얼마나", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년도", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|"
