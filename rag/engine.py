@@ -53,17 +53,30 @@ class QAEngine:
                                          settings.bm25_weight)
         self.extractive = ExtractiveAnswerer(self.retriever)
         self.llm = llm
+        self.startup_notice: str | None = None  # why a configured LLM is not used (start-up)
         self._articles: dict[str, str] = {}
         self._load_articles()
 
     @classmethod
-    def open(cls, settings: Settings, llm: Any | None = None) -> QAEngine:
-        """Open the index the settings point at; `IndexNotBuilt` / `IndexMismatch` if unusable."""
+    def open(cls, settings: Settings, llm: Any | None = None, probe: bool = False) -> QAEngine:
+        """Open the index the settings point at; `IndexNotBuilt` / `IndexMismatch` if unusable.
+
+        With `probe`, a configured LLM endpoint is checked once (`rag.llm_probe`): when it
+        is unreachable or rejects the key, the engine answers extractively and `startup_notice`
+        says why (one line, never the key)."""
         embedder = make_embedder(settings)
         store = Store.open(settings, embedder.identity, embedder.dim)
+        notice = None
         if llm is None and settings.use_llm():
-            llm = make_llm_answerer(settings)
-        return cls(settings, store, embedder, llm)
+            if probe:
+                from rag.llm_probe import probe_llm
+
+                notice = probe_llm(settings)
+            if notice is None:
+                llm = make_llm_answerer(settings)
+        engine = cls(settings, store, embedder, llm)
+        engine.startup_notice = notice
+        return engine
 
     @property
     def mode(self) -> str:
@@ -123,8 +136,8 @@ class QAEngine:
         use_llm = (backend or ("openai" if self.llm else "extractive")) == "openai"
         if use_llm and self.llm is None:
             use_llm = False
-            notices.append("No LLM endpoint is configured (OPENAI_BASE_URL / OPENAI_API_KEY); "
-                           "answered offline.")
+            notices.append(self.startup_notice or "No LLM endpoint is configured (OPENAI_BASE_URL "
+                           "/ OPENAI_API_KEY); answered offline.")
         standalone = self._standalone(q, history, use_llm)
         retrieval = self.retriever.retrieve(q, k or self.settings.top_k, query_text=standalone)
         hits, dropped = drop_injections(retrieval.hits)

@@ -208,19 +208,30 @@ def ask(
     def body() -> None:
         from rag.engine import QAEngine
 
-        engine = QAEngine.open(settings)
+        # an unreachable endpoint or a rejected key: one notice line, then answer offline
+        engine = QAEngine.open(settings, probe=backend != "extractive")
+        notice = engine.startup_notice
+        if notice:
+            typer.echo(f"notice: {notice}", err=True)
+
+        def as_dict(ans: Any) -> dict[str, Any]:
+            d: dict[str, Any] = ans.to_json()
+            if notice and notice not in d["notices"]:
+                d["notices"] = [notice, *d["notices"]]
+            return d
+
         if questions is not None:
             for item in _read_questions(questions):
                 try:
                     ans = engine.ask(item["q"], item.get("history") or [], backend, k)
-                    typer.echo(json.dumps(ans.to_json(), ensure_ascii=False))
+                    typer.echo(json.dumps(as_dict(ans), ensure_ascii=False))
                 except InvalidQuestion as e:
                     typer.echo(json.dumps({"question": item["q"], "error": str(e)},
                                           ensure_ascii=False))
             return
         ans = engine.ask(question or "", [], backend, k)
         if as_json:
-            typer.echo(json.dumps(ans.to_json(), ensure_ascii=False, indent=2))
+            typer.echo(json.dumps(as_dict(ans), ensure_ascii=False, indent=2))
         else:
             _print_answer(ans)
 
@@ -234,7 +245,10 @@ def chat(
     insecure: Annotated[bool, typer.Option("--insecure", help="Allow a non-loopback bind "
                                            "without auth (not advised)")] = False,
 ) -> None:
-    """Open the Gradio chat (offline by default; builds the index first if it is missing)."""
+    """Open the Gradio chat (offline by default; builds the index first if it is missing).
+
+    A configured LLM endpoint is checked at start-up; if it is unreachable or rejects the key,
+    one `notice:` line is printed and the chat answers offline (extractive)."""
     settings = _settings(host=host, port=port, allow_insecure_bind=insecure or None)
 
     def body() -> None:

@@ -116,7 +116,8 @@ class ChatApp:
 
     # --- views ---------------------------------------------------------------------------
     def header(self) -> str:
-        return render.mode_badge_html(self.engine.mode, len(self.engine.documents()))
+        return render.mode_badge_html(self.engine.mode, len(self.engine.documents()),
+                                      getattr(self.engine, "startup_notice", None))
 
     def document_rows(self) -> list[list[Any]]:
         return [[d.title, d.outlet or "unknown", d.published or "unknown", d.sentences,

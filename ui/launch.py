@@ -76,11 +76,14 @@ class _ConsoleProgress:
 
 
 def open_engine(settings: Settings) -> Any:
-    """The engine for `settings`, building the index first (with console progress) if missing."""
+    """The engine for `settings`, building the index first (with console progress) if missing.
+
+    A configured LLM endpoint is probed once (`rag.llm_probe`); if it cannot be used the engine
+    answers offline and `engine.startup_notice` says why."""
     from rag.engine import QAEngine
 
     try:
-        return QAEngine.open(settings)
+        return QAEngine.open(settings, probe=True)
     except IndexNotBuilt:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -94,7 +97,7 @@ def open_engine(settings: Settings) -> Any:
             report = build_index(settings, progress=_ConsoleProgress(p))
         console.print(f"Indexed {report.documents} documents ({report.nodes} sentences) in "
                       f"{report.seconds:.1f} s.", highlight=False)
-        return QAEngine.open(settings)
+        return QAEngine.open(settings, probe=True)
 
 
 def launch_options(settings: Settings, auth: tuple[str, str] | None, port: int) -> dict[str, Any]:
@@ -125,6 +128,8 @@ def launch(settings: Settings) -> None:
     engine = open_engine(settings)
     if auth is None and not is_loopback(settings.host):
         _warn_insecure(settings)
+    if notice := getattr(engine, "startup_notice", None):
+        print(f"notice: {notice}", file=sys.stderr, flush=True)
     demo = build(settings, engine)
     print(f"treaty-qa chat ({engine.mode}) on http://{settings.host}:{settings.port}"
           f"{' (login required)' if auth else ''} — Ctrl+C to stop", flush=True)

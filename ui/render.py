@@ -190,11 +190,17 @@ def panel_html(ans: Answer | None, lookup: ArticleLookup, turn: int) -> str:
     return sources_html(ans, lookup, turn, "panel")
 
 
-def mode_badge_html(mode: str, documents: int) -> str:
+def mode_badge_html(mode: str, documents: int, notice: str | None = None) -> str:
+    """The header: answering mode, and why a configured LLM is not used (start-up notice).
+
+    >>> "unreachable" in mode_badge_html("offline extractive", 5, "LLM <x> is unreachable")
+    True
+    """
     kind = "offline" if mode.startswith("offline") else "llm"
-    return (f'<div class="tq-header"><span class="tq-badge tq-badge-{kind}" title="Answering '
-            f'mode">{esc(mode)}</span><span class="tq-doccount">{documents} articles indexed'
-            "</span></div>")
+    note = f'<span class="tq-doccount" role="note">{esc(notice)}</span>' if notice else ""
+    return (f'<div class="tq-header">{note}<span class="tq-badge tq-badge-{kind}" '
+            f'title="{esc(notice or "Answering mode")}">{esc(mode)}</span><span '
+            f'class="tq-doccount">{documents} articles indexed</span></div>')
 
 
 # --- Markdown export ---------------------------------------------------------------------------
