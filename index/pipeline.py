@@ -2,20 +2,25 @@
 
 The store is its own state: every run recomputes the wanted sentence nodes (cheap: no embedding)
 and compares ids with what Chroma holds, per document. New ids are embedded and added, missing ids
-deleted, ids whose metadata changed (offsets, cluster) updated without re-embedding. A document's
-record in the docs collection is written last, so a run killed at any point (`kill -9`) leaves
-work the next run finishes: ids are content hashes, so nothing is ever duplicated.
+deleted, ids whose metadata changed (offsets, cluster) updated without re-embedding. New ids are
+embedded and upserted in batches across documents (each Chroma call has a fixed cost, tens of ms).
+A document's record in the docs collection is written only after the batch holding its last new
+node, so a run killed at any point (`kill -9`) leaves work the next run finishes: ids are content
+hashes, so nothing is ever duplicated.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
+from llama_index.core.schema import TextNode
 
 from index import stamp
 from index.corpus import Article, find_files, load_manifest, read_article
@@ -25,6 +30,8 @@ from index.nodes import PreparedDoc, prepare
 from index.store import Store
 from treaty_qa.errors import EmptyCorpus, IndexLocked, InvalidDocument
 from treaty_qa.settings import Settings
+
+EMBED_BATCH = 64  # new sentence nodes per embedding call and per Chroma upsert
 
 
 class Progress(Protocol):
@@ -105,8 +112,9 @@ def _stored_sources(store: Store) -> dict[str, dict[str, Any]]:
     return dict(zip(ids, metas, strict=True))
 
 
-def _sync_doc(store: Store, doc: PreparedDoc, embedder: Any, progress: Progress,
-              report: IndexReport) -> None:
+def _diff_doc(store: Store, doc: PreparedDoc, report: IndexReport) -> list[TextNode]:
+    """Delete the document's stale nodes and update changed metadata in place (per document:
+    both are rare); return its nodes that still need embedding."""
     have = store.sentences.get(where={"doc_id": doc.article.doc_id}, include=["metadatas"])
     have_meta = dict(zip(have["ids"], have["metadatas"] or [], strict=True))
     want = {n.node_id: n for n in doc.nodes}
@@ -114,18 +122,49 @@ def _sync_doc(store: Store, doc: PreparedDoc, embedder: Any, progress: Progress,
     if stale:
         store.sentences.delete(ids=stale)
         report.removed += len(stale)
-    new = [n for i, n in want.items() if i not in have_meta]
     changed = [n for i, n in want.items() if i in have_meta and have_meta[i] != n.metadata]
     if changed:
         store.sentences.update(ids=[n.node_id for n in changed],
                                metadatas=[n.metadata for n in changed])
         report.updated += len(changed)
-    for i in range(0, len(new), 32):
-        batch = new[i: i + 32]
-        vectors = embedder.get_text_embedding_batch([n.metadata["embed_text"] for n in batch])
-        store.sentences.upsert(ids=[n.node_id for n in batch], embeddings=vectors,
-                               documents=[n.text for n in batch],
-                               metadatas=[n.metadata for n in batch])
+    return [n for i, n in want.items() if i not in have_meta]
+
+
+def _write_records(store: Store, embedder: Any, docs: Sequence[PreparedDoc],
+                   record: Callable[[PreparedDoc], dict[str, Any]]) -> None:
+    """Upsert the documents' records (title vector, cleaned text, metadata); titles in one batch."""
+    if not docs:
+        return
+    vectors = embedder.get_text_embedding_batch([d.article.title for d in docs])
+    store.documents.upsert(ids=[d.article.doc_id for d in docs], embeddings=vectors,
+                           documents=[d.clean for d in docs], metadatas=[record(d) for d in docs])
+
+
+def _write_new(store: Store, embedder: Any, plan: Sequence[tuple[PreparedDoc, list[TextNode]]],
+               record: Callable[[PreparedDoc], dict[str, Any]], progress: Progress,
+               report: IndexReport) -> None:
+    """Embed and upsert the new nodes of all planned documents in batches of EMBED_BATCH that
+    cross document boundaries; write each document's record right after the batch holding its
+    last new node, never before (the crash rule in the module docstring)."""
+    nodes = [(i, n) for i, (_, new) in enumerate(plan) for n in new]
+    ends = list(accumulate(len(new) for _, new in plan))  # plan[i] is done once ends[i] are stored
+    stored = recorded = 0
+    announced = -1
+    while True:
+        done = bisect_right(ends, stored)
+        _write_records(store, embedder, [d for d, _ in plan[recorded:done]], record)
+        recorded = done
+        if stored == len(nodes):
+            return
+        batch = nodes[stored: stored + EMBED_BATCH]
+        for i in sorted({i for i, _ in batch if i > announced}):
+            progress.message(f"Indexing {plan[i][0].article.path.name}")
+        announced = batch[-1][0]
+        vectors = embedder.get_text_embedding_batch([n.metadata["embed_text"] for _, n in batch])
+        store.sentences.upsert(ids=[n.node_id for _, n in batch], embeddings=vectors,
+                               documents=[n.text for _, n in batch],
+                               metadatas=[n.metadata for _, n in batch])
+        stored += len(batch)
         report.embedded += len(batch)
         progress.advance(len(batch))
 
@@ -190,13 +229,8 @@ def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild
             store.documents.delete(ids=[doc_id])
             report.removed += len(n)
             report.removed_documents.append(doc_id)
-        for d in todo:
-            progress.message(f"Indexing {d.article.path.name}")
-            _sync_doc(store, d, embedder, progress, report)
-            title_vec = embedder.get_text_embedding(d.article.title)
-            store.documents.upsert(ids=[d.article.doc_id], embeddings=[title_vec],
-                                   documents=[d.clean],
-                                   metadatas=[record(d)])
+        plan = [(d, _diff_doc(store, d, report)) for d in todo]
+        _write_new(store, embedder, plan, record, progress, report)
         report.documents = len(docs) + len(kept_invalid)
         report.nodes = store.count()
         stamp.write(settings, files, {"documents": report.documents, "nodes": report.nodes,

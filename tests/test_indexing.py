@@ -242,6 +242,83 @@ def test_incremental_history_equals_a_clean_build(history: History,
     assert state_of(clean).portable() == final.portable()
 
 
+class Killed(Exception):
+    """Stands for a `kill -9` between two Chroma calls."""
+
+
+class Recording:
+    """A real Chroma collection that logs each upsert as (collection, ids) in a shared list; it
+    can die instead of making its n-th upsert (1-based), like a run killed just before it."""
+
+    def __init__(self, collection: Any, name: str, log: list[tuple[str, list[str]]],
+                 die_at: int | None = None) -> None:
+        self._collection, self._name, self._log, self._die_at = collection, name, log, die_at
+        self._calls = 0
+
+    def upsert(self, **kwargs: Any) -> Any:
+        self._calls += 1
+        if self._calls == self._die_at:
+            raise Killed
+        self._log.append((self._name, list(kwargs["ids"])))
+        return self._collection.upsert(**kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._collection, attr)
+
+
+def record_upserts(monkeypatch: pytest.MonkeyPatch,
+                   die_at_sentence_upsert: int | None = None) -> list[tuple[str, list[str]]]:
+    """Make every store the pipeline opens log its upserts into the returned list."""
+    log: list[tuple[str, list[str]]] = []
+    real_open = Store.open
+
+    def recording_open(*args: Any, **kwargs: Any) -> Store:
+        store = real_open(*args, **kwargs)
+        store.sentences = Recording(store.sentences, "sentences", log, die_at_sentence_upsert)
+        store.documents = Recording(store.documents, "documents", log)
+        return store
+
+    monkeypatch.setattr(Store, "open", recording_open)
+    return log
+
+
+def test_batches_cross_documents_and_each_record_follows_its_last_batch(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = record_upserts(monkeypatch)
+    progress = Recorder()
+    r = build_index(settings, progress=progress)
+    st = state_of(settings)
+    per_doc = {d: set(st.of(d)) for d in st.docs}
+    assert r.embedded == r.nodes == sum(map(len, per_doc.values())) == progress.advanced
+    batches = [(k, ids) for k, (name, ids) in enumerate(log) if name == "sentences"]
+    assert sorted(i for _, ids in batches for i in ids) == sorted(st.nodes)  # each node once
+    assert len(batches) == -(-r.embedded // 64) < len(per_doc)  # was one call per document
+    for doc_id, ids in per_doc.items():
+        last = max(k for k, batch in batches if ids & set(batch))
+        records = [k for k, (name, got) in enumerate(log) if name == "documents" and doc_id in got]
+        assert records == [last + 1], doc_id  # once, right after the batch that completed it
+    files = sorted(settings.corpus_dir.glob("*.txt"))
+    assert progress.messages == [f"Indexing {f.name}" for f in files]  # one per document, in order
+
+
+def test_a_run_killed_between_batches_records_only_complete_documents(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    record_upserts(monkeypatch, die_at_sentence_upsert=2)
+    with pytest.raises(Killed):
+        build_index(settings)
+    partial = state_of(settings)
+    total = sum(expected_sentences(settings.corpus_dir).values())
+    assert 0 < len(partial.nodes) < total and 0 < len(partial.docs) < 5
+    for doc_id, (_, meta) in partial.docs.items():  # a record only once all its nodes are in
+        assert len(partial.of(doc_id)) == meta["sentences"], doc_id
+    monkeypatch.undo()
+    r = build_index(settings)
+    assert r.embedded == total - len(partial.nodes) and r.nodes == total
+    clean = make_settings(tmp_path / "clean", corpus_dir=settings.corpus_dir)
+    build_index(clean)
+    assert state_of(settings) == state_of(clean)
+
+
 # --- the index of the real corpus, as it stood after the first two runs --------------------------
 
 def test_every_stored_sentence_carries_checkable_provenance(history: History) -> None:
