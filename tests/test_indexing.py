@@ -549,3 +549,21 @@ def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(IndexNotBuilt):
         list_documents(s)
     assert not s.index_dir.exists()  # looking did not leave an empty index behind
+
+
+def test_native_stderr_is_passed_on_after_success_and_dropped_after_failure(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """Chroma's Rust core prints panic traces to fd 2 before raising; they must not reach the
+    user next to the one-line error, while output of a successful call still does."""
+    import os
+
+    from index.store import native_stderr
+
+    with native_stderr():
+        os.write(2, b"kept: a warning from native code\n")
+    with pytest.raises(RuntimeError), native_stderr():
+        os.write(2, b"thread 'tokio-rt-worker' panicked at rust/log/src/sqlite_log.rs\n")
+        raise RuntimeError("chroma failed")
+    err = capfd.readouterr().err
+    assert "kept: a warning from native code" in err
+    assert "panicked" not in err
