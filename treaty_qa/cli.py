@@ -50,21 +50,6 @@ def _settings(**overrides: Any) -> Settings:
         raise
 
 
-class _RichProgress:
-    def __init__(self, progress: Any) -> None:
-        self._p = progress
-        self._task = progress.add_task("embedding", total=None)
-
-    def message(self, text: str) -> None:
-        self._p.console.print(text, soft_wrap=True, markup=False, highlight=False)  # one line
-
-    def total(self, n: int) -> None:
-        self._p.update(self._task, total=n)
-
-    def advance(self, n: int) -> None:
-        self._p.advance(self._task, n)
-
-
 @app.command()
 def index(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: corpus)")]
@@ -73,7 +58,6 @@ def index(
 ) -> None:
     """Index articles: clean, split into sentences, embed new ones, store in Chroma."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     settings = _settings()
     console = Console(stderr=True)
@@ -83,11 +67,9 @@ def index(
         if (done := unchanged(settings, paths or [settings.corpus_dir])) is not None:
             _summarize(console, _Report(**done), time.perf_counter() - _T0)
             return
-    from index.pipeline import build_index
+    from treaty_qa.progress import build_with_progress
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=True) as p:
-        report = _run(lambda: build_index(settings, paths or None, rebuild, _RichProgress(p)))
+    report = _run(lambda: build_with_progress(settings, console, paths, rebuild))
     _summarize(console, report, report.seconds)
 
 

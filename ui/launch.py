@@ -58,23 +58,6 @@ def _warn_insecure(settings: Settings) -> None:
           f"\n{line}", file=sys.stderr, flush=True)
 
 
-class _ConsoleProgress:
-    """The indexing pipeline's `Progress` as a rich bar on stderr."""
-
-    def __init__(self, progress: Any) -> None:
-        self._p = progress
-        self._task = progress.add_task("embedding", total=None)
-
-    def message(self, text: str) -> None:
-        self._p.console.print(text, highlight=False)
-
-    def total(self, n: int) -> None:
-        self._p.update(self._task, total=n)
-
-    def advance(self, n: int) -> None:
-        self._p.advance(self._task, n)
-
-
 def open_engine(settings: Settings) -> Any:
     """The engine for `settings`, building the index first (with console progress) if missing.
 
@@ -86,17 +69,15 @@ def open_engine(settings: Settings) -> Any:
         return QAEngine.open(settings, probe=True)
     except IndexNotBuilt:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        from index.pipeline import build_index
+        from treaty_qa.progress import build_with_progress
 
         console = Console(stderr=True)
-        console.print(f"No index yet: building it from {settings.corpus_dir} …", highlight=False)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      console=console) as p:
-            report = build_index(settings, progress=_ConsoleProgress(p))
+        console.print(f"No index yet: building it from {settings.corpus_dir} …", highlight=False,
+                      soft_wrap=True)
+        report = build_with_progress(settings, console)
         console.print(f"Indexed {report.documents} documents ({report.nodes} sentences) in "
-                      f"{report.seconds:.1f} s.", highlight=False)
+                      f"{report.seconds:.1f} s.", highlight=False, soft_wrap=True)
         return QAEngine.open(settings, probe=True)
 
 
