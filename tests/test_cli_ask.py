@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS
+from support.cli import cli, cli_env
 
 from treaty_qa.settings import Settings
 
@@ -18,26 +17,12 @@ FIELDS = {"question", "answer", "abstained", "backend", "citations", "corroborat
           "unsupported", "timings_ms"}
 CITATION_FIELDS = {"n", "doc_id", "title", "outlet", "published", "quote", "start", "end",
                    "score"}
-EXE = shutil.which("treaty-qa", path=str(Path(sys.executable).parent))
-
-
-def _env(s: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "TREATY_QA_"))}
-    env.update(TREATY_QA_CORPUS_DIR=str(s.corpus_dir), TREATY_QA_INDEX_DIR=str(s.index_dir),
-               TREATY_QA_UPLOAD_DIR=str(s.upload_dir))
-    return env
-
-
-def run(s: Settings, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    assert EXE, "treaty-qa console script not installed"
-    return subprocess.run([EXE, *args], env=env or _env(s), capture_output=True, text=True,
-                          timeout=120)
 
 
 def test_ask_json_contract(built_index: Settings) -> None:
-    p = run(built_index, "ask", "Which UN Charter article is cited?", "--json")
-    assert p.returncode == 0, p.stderr
-    d = json.loads(p.stdout)
+    run = cli(built_index, "ask", "Which UN Charter article is cited?", "--json")
+    assert run.code == 0, run.err
+    d = json.loads(run.out)
     assert FIELDS <= d.keys()
     assert d["abstained"] is False and d["backend"] == "extractive"
     assert "51" in d["answer"] and d["corroboration"] >= 1
@@ -48,9 +33,9 @@ def test_ask_json_contract(built_index: Settings) -> None:
 
 
 def test_ask_human_output_shows_quote_outlet_and_date(built_index: Settings) -> None:
-    p = run(built_index, "ask", "What breed of dogs did Kim give Putin?")
-    assert p.returncode == 0, p.stderr
-    assert "[1]" in p.stdout and "Pungsan" in p.stdout and "inkl" in p.stdout
+    run = cli(built_index, "ask", "What breed of dogs did Kim give Putin?")
+    assert run.code == 0, run.err
+    assert "[1]" in run.out and "Pungsan" in run.out and "inkl" in run.out
 
 
 def test_ask_questions_file_prints_json_lines(built_index: Settings, tmp_path: Path) -> None:
@@ -58,9 +43,9 @@ def test_ask_questions_file_prints_json_lines(built_index: Settings, tmp_path: P
     f.write_text("Which UN Charter article is cited?\n\n"
                  '{"q": "What breed were they?", "history": ["What did Kim give Putin?"]}\n'
                  "When does the treaty expire?\n", encoding="utf-8")
-    p = run(built_index, "ask", "--questions", str(f), "--json")
-    assert p.returncode == 0, p.stderr
-    rows = [json.loads(line) for line in p.stdout.splitlines()]
+    run = cli(built_index, "ask", "--questions", str(f), "--json")
+    assert run.code == 0, run.err
+    rows = [json.loads(line) for line in run.out.splitlines()]
     assert len(rows) == 3
     assert "51" in rows[0]["answer"]
     assert "Pungsan" in rows[1]["answer"] and rows[1]["standalone_question"]
@@ -74,24 +59,24 @@ def test_ask_questions_file_prints_json_lines(built_index: Settings, tmp_path: P
 ])
 def test_bad_input_gives_one_clean_line(built_index: Settings, args: tuple[str, ...],
                                         needle: str) -> None:
-    p = run(built_index, *args)
-    assert p.returncode != 0
-    assert needle in p.stderr and "Traceback" not in p.stderr + p.stdout
+    run = cli(built_index, *args)
+    assert run.code != 0
+    assert needle in run.err and "Traceback" not in run.err + run.out
 
 
 def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
     s = Settings(_env_file=None, corpus_dir=tmp_path / "a", index_dir=tmp_path / "none",  # type: ignore[call-arg]
                  upload_dir=tmp_path / "u")
-    p = run(s, "ask", "Which UN Charter article is cited?")
-    assert p.returncode == 1
-    assert "treaty-qa index" in p.stderr and "Traceback" not in p.stderr
+    run = cli(s, "ask", "Which UN Charter article is cited?")
+    assert run.code == 1
+    assert "treaty-qa index" in run.err and "Traceback" not in run.err
     assert not (tmp_path / "none").exists()  # asking never creates an empty store
 
 
 def test_openai_backend_without_endpoint_answers_offline_with_notice(built_index: Settings) -> None:
-    p = run(built_index, "ask", "Which UN Charter article is cited?", "--json", "--backend",
-            "openai")
-    d = json.loads(p.stdout)
+    run = cli(built_index, "ask", "Which UN Charter article is cited?", "--json", "--backend",
+              "openai")
+    d = json.loads(run.out)
     assert d["backend"] == "extractive" and any("No LLM endpoint" in n for n in d["notices"])
 
 
@@ -101,7 +86,7 @@ def test_cold_ask_does_not_import_gradio(built_index: Settings) -> None:
             "except SystemExit:\n    pass\n"
             "print('GRADIO' if any(m == 'gradio' or m.startswith('gradio.') for m in sys.modules)"
             " else 'NO-GRADIO', file=sys.stderr)\n")
-    p = subprocess.run([sys.executable, "-c", code], env=_env(built_index), capture_output=True,
+    p = subprocess.run([sys.executable, "-c", code], env=cli_env(built_index), capture_output=True,
                        text=True, timeout=120, cwd=CORPUS.parents[1])
     assert "51" in p.stdout
     assert "NO-GRADIO" in p.stderr, p.stderr[-500:]

@@ -7,11 +7,8 @@ Known failures must be one line on stderr and never a traceback.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, make_settings
 from filelock import FileLock
+from support.cli import Run, cli, finish, start
 
 from index.corpus import load_manifest, read_article
 from index.nodes import prepare
 from index.pipeline import build_index, lock_path
 from index.store import make_client
 
-TREATY_QA = shutil.which("treaty-qa", path=str(Path(sys.executable).parent))
 TDI = "tdi-strategic-partnership-pact"
 SUMMARY = re.compile(
     r"^(?P<documents>\d+) documents, (?P<nodes>\d+) sentence nodes; "
@@ -43,36 +40,16 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {  # name → (content, reason shown t
 }
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-    seconds: float
-
-    def summary(self) -> dict[str, int]:
-        m = SUMMARY.search(self.out)
-        assert m, f"no summary line in stdout: {self.out!r} (stderr: {self.err!r})"
-        return {k: int(v or 0) for k, v in m.groupdict().items()}
+def summary(run: Run) -> dict[str, int]:
+    """The numbers of the summary line `treaty-qa index` printed."""
+    m = SUMMARY.search(run.out)
+    assert m, f"no summary line in stdout: {run.out!r} (stderr: {run.err!r})"
+    return {k: int(v or 0) for k, v in m.groupdict().items()}
 
 
-def cli_env(tmp: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TREATY_QA_", "OPENAI_"))}
-    env.update(TREATY_QA_CORPUS_DIR=str(tmp / "articles"), TREATY_QA_INDEX_DIR=str(tmp / "chroma"),
-               TREATY_QA_UPLOAD_DIR=str(tmp / "uploads"), TREATY_QA_BACKEND="extractive",
-               HF_HUB_OFFLINE="1", **extra)
-    return env
-
-
-def treaty_qa(tmp: Path, *args: str, timeout: float = 120, **env: str) -> Run:
-    assert TREATY_QA, "the treaty-qa console script is not installed in this venv"
-    t0 = time.monotonic()
-    p = subprocess.run([TREATY_QA, *args], env=cli_env(tmp, **env), cwd=tmp, capture_output=True,
-                       text=True, timeout=timeout)
-    run = Run(p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
-    assert "Traceback" not in run.out + run.err, run.err
-    return run
+def treaty_qa(tmp: Path, *args: str) -> Run:
+    """`treaty-qa *args` over the folders of `tmp` (articles, chroma, uploads), run in `tmp`."""
+    return cli(make_settings(tmp), *args)
 
 
 def error_line(run: Run) -> str:
@@ -121,7 +98,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
 def test_first_index_embeds_every_sentence(session: Session) -> None:
     run = session.runs["index"]
     assert run.code == 0, run.err
-    s = run.summary()
+    s = summary(run)
     assert s["documents"] == 5
     assert s["embedded"] == s["nodes"] == sum(expected_sentences(CORPUS).values()) > 0
 
@@ -137,10 +114,10 @@ def test_bad_file_is_skipped_with_one_line_naming_it(session: Session, name: str
 
 
 def test_second_index_embeds_nothing_and_says_so(session: Session) -> None:
-    first, again = session.runs["index"].summary(), session.runs["again"]
+    first, again = summary(session.runs["index"]), session.runs["again"]
     assert again.code == 0
     assert "nothing new to embed (0 new embeddings)" in again.out
-    s = again.summary()
+    s = summary(again)
     assert (s["embedded"], s["removed"], s["updated"]) == (0, 0, 0)
     assert s["nodes"] == first["nodes"]
 
@@ -165,9 +142,9 @@ def test_deleted_file_leaves_the_index_and_the_listing(session: Session) -> None
     before = {d["doc_id"]: d for d in map(json.loads, session.runs["sources"].out.splitlines())}
     run = session.runs["after_delete"]
     assert run.code == 0, run.err
-    s = run.summary()
+    s = summary(run)
     assert s["removed"] == before[TDI]["sentences"] and s["embedded"] == 0
-    assert s["nodes"] == session.runs["index"].summary()["nodes"] - before[TDI]["sentences"]
+    assert s["nodes"] == summary(session.runs["index"])["nodes"] - before[TDI]["sentences"]
     assert s["documents"] == 4
     table = session.runs["table_after_delete"]
     assert table.code == 0, table.err
@@ -179,8 +156,8 @@ def test_deleted_file_leaves_the_index_and_the_listing(session: Session) -> None
 def test_rebuild_re_embeds_everything(session: Session) -> None:
     run = session.runs["rebuild"]
     assert run.code == 0, run.err
-    s = run.summary()
-    assert s["embedded"] == s["nodes"] == session.runs["after_delete"].summary()["nodes"]
+    s = summary(run)
+    assert s["embedded"] == s["nodes"] == summary(session.runs["after_delete"])["nodes"]
 
 
 # --- failures a user can act on -------------------------------------------------------------------
@@ -204,47 +181,41 @@ def test_corpus_of_only_bad_files_says_why_each_was_skipped(tmp_path: Path) -> N
     assert "No usable" in line and "old.txt" in line and "UTF-8" in line
 
 
-def start(tmp: Path, *args: str, **env: str) -> subprocess.Popen[str]:
-    assert TREATY_QA, "the treaty-qa console script is not installed in this venv"
-    return subprocess.Popen([TREATY_QA, *args], cwd=tmp, text=True, env=cli_env(tmp, **env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def test_locked_index_fails_within_the_timeout(tmp_path: Path) -> None:
     tiny_corpus(tmp_path)
-    with FileLock(str(lock_path(make_settings(tmp_path)))):
-        proc = start(tmp_path, "index", TREATY_QA_LOCK_TIMEOUT_S="1")
+    s = make_settings(tmp_path)
+    with FileLock(str(lock_path(s))):
+        proc = start(s, "index", TREATY_QA_LOCK_TIMEOUT_S="1")
         assert proc.stderr is not None
         waiting = proc.stderr.readline()  # the indexer has started and found the lock taken
-        t0 = time.monotonic()
-        out, err = proc.communicate(timeout=60)  # never a hang
-        waited = time.monotonic() - t0
+        run = finish(proc, time.monotonic(), timeout=60)  # never a hang
     assert waiting.startswith("Another indexer is running; waiting up to 1 s for "), waiting
-    assert proc.returncode == 1 and out == ""
-    assert "Traceback" not in err
-    assert [ln for ln in err.splitlines() if ln.strip()] == [
+    assert run.code == 1 and run.out == ""
+    assert "Traceback" not in run.err
+    assert [ln for ln in run.err.splitlines() if ln.strip()] == [
         f"error: Another indexer holds {tmp_path / 'chroma.lock'}; gave up after 1 s. Wait for it "
         "to finish (or raise TREATY_QA_LOCK_TIMEOUT_S) and try again."]
-    assert 0.5 < waited < 1 + 4
+    assert 0.5 < run.seconds < 1 + 4  # waited, from the lock message on
     assert not (tmp_path / "chroma").exists()  # the locked-out run wrote nothing
 
 
 def test_indexer_waits_for_a_lock_released_in_time(tmp_path: Path) -> None:
     tiny_corpus(tmp_path)
-    lock = FileLock(str(lock_path(make_settings(tmp_path))))
+    s = make_settings(tmp_path)
+    lock = FileLock(str(lock_path(s)))
     lock.acquire()
     try:
-        proc = start(tmp_path, "index", TREATY_QA_LOCK_TIMEOUT_S="30")
+        proc = start(s, "index", TREATY_QA_LOCK_TIMEOUT_S="30")
         assert proc.stderr is not None
         waiting = proc.stderr.readline()  # blocks until the indexer reports that it waits
         time.sleep(1.0)
     finally:
         lock.release()
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
+    run = finish(proc, time.monotonic(), timeout=60)
+    assert run.code == 0, run.err
     assert waiting.startswith("Another indexer is running; waiting up to 30 s for "), waiting
-    assert "Traceback" not in out + err
-    assert "1 documents, 3 sentence nodes; embedded 3 new sentences" in out
+    assert "Traceback" not in run.out + run.err
+    assert "1 documents, 3 sentence nodes; embedded 3 new sentences" in run.out
 
 
 def test_index_from_another_embedder_asks_for_rebuild(tmp_path: Path) -> None:

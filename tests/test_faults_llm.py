@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,11 +19,11 @@ from index.store import Store
 from rag.engine import QAEngine, make_llm_answerer
 from rag.models import Reset
 from tests.conftest import make_settings
+from tests.support.cli import cli
 from tests.support.scripted_llm import Delay, Fail, Hang, Malformed, Reply, ScriptedLLM
 from treaty_qa.errors import InvalidQuestion
 from treaty_qa.settings import Settings
 
-TREATY_QA = shutil.which("treaty-qa", path=str(Path(sys.executable).parent))
 TIMEOUT_S, RETRIES, BUDGET_S = 0.8, 2, 5.0
 UN_QUESTION = "Which UN Charter article is cited?"
 CANARY = "CANARY-7F3A9"
@@ -221,25 +217,19 @@ def test_api_key_never_appears_in_answers_or_logs(engine: QAEngine,
     assert SECRET not in repr(s) and SECRET not in str(s.model_dump())
 
 
-def test_api_key_never_appears_in_cli_output(built_index: Settings, tmp_path: Path) -> None:
-    assert TREATY_QA
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TREATY_QA_", "OPENAI_"))}
+def test_api_key_never_appears_in_cli_output(built_index: Settings) -> None:
     with ScriptedLLM([Fail(401, message=f"Incorrect API key provided: {SECRET}")]) as llm:
-        env.update(OPENAI_API_KEY=SECRET, OPENAI_BASE_URL=llm.base_url,
-                   TREATY_QA_INDEX_DIR=str(built_index.index_dir),
-                   TREATY_QA_CORPUS_DIR=str(built_index.corpus_dir),
+        env = dict(OPENAI_API_KEY=SECRET, OPENAI_BASE_URL=llm.base_url, TREATY_QA_BACKEND="auto",
                    TREATY_QA_LLM_TIMEOUT_S="1", TREATY_QA_LLM_BUDGET_S="3")
-        run = subprocess.run([TREATY_QA, "ask", UN_QUESTION], env=env, cwd=tmp_path,
-                             capture_output=True, text=True, timeout=120)
-        empty = subprocess.run([TREATY_QA, "ask", "  "], env=env, cwd=tmp_path,
-                               capture_output=True, text=True, timeout=120)
+        run = cli(built_index, "ask", UN_QUESTION, **env)
+        empty = cli(built_index, "ask", "  ", **env)
         requests = len(llm.requests)
-    assert run.returncode == 0, run.stderr
-    assert SECRET not in run.stdout + run.stderr and "SECRET123" not in run.stdout + run.stderr
-    assert "Article 51" in run.stdout  # the extractive fallback answered …
-    assert "LLM endpoint failed (AuthenticationError)" in " ".join(run.stdout.split())
+    assert run.code == 0, run.err
+    assert SECRET not in run.out + run.err and "SECRET123" not in run.out + run.err
+    assert "Article 51" in run.out  # the extractive fallback answered …
+    assert "LLM endpoint failed (AuthenticationError)" in " ".join(run.out.split())
     assert requests == 1  # a 401 is not retried
     # case 1 via the CLI with an LLM configured: one line, exit 1, and no request was made
-    assert empty.returncode == 1 and empty.stdout == ""
-    assert empty.stderr.strip().splitlines() == [
+    assert empty.code == 1 and empty.out == ""
+    assert empty.err.strip().splitlines() == [
         "error: The question is empty: type a question about the treaty."]

@@ -16,15 +16,12 @@ import shutil
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +31,10 @@ from index.pipeline import build_index, lock_path
 from index.store import Store, make_client
 from rag.engine import QAEngine
 from tests.conftest import CORPUS, ROOT, make_settings
+from tests.support.cli import Run, cli, finish, start
 from treaty_qa.errors import IndexDamaged, InvalidDocument, InvalidQuestion, LLMUnavailable
 from treaty_qa.settings import Settings
 
-TREATY_QA = shutil.which("treaty-qa", path=str(Path(sys.executable).parent))
 UN_QUESTION = "Which UN Charter article is cited?"
 MARKUP = (
     "Comment section of the treaty story\n"
@@ -59,41 +56,6 @@ MIXED = (
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-    seconds: float
-
-
-def cli_env(s: Settings, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TREATY_QA_", "OPENAI_"))}
-    env.update(TREATY_QA_CORPUS_DIR=str(s.corpus_dir), TREATY_QA_INDEX_DIR=str(s.index_dir),
-               TREATY_QA_UPLOAD_DIR=str(s.upload_dir), TREATY_QA_BACKEND="extractive",
-               ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", **extra)
-    return env
-
-
-def start(s: Settings, *args: str, **extra: str) -> subprocess.Popen[str]:
-    assert TREATY_QA, "the treaty-qa console script is not installed in this venv"
-    return subprocess.Popen([TREATY_QA, *args], env=cli_env(s, **extra),
-                            cwd=s.index_dir.parent, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
-def finish(p: subprocess.Popen[str], t0: float, timeout: float = 180) -> Run:
-    out, err = p.communicate(timeout=timeout)
-    run = Run(p.returncode, out, err, time.monotonic() - t0)
-    assert "Traceback" not in out + err, err
-    return run
-
-
-def cli(s: Settings, *args: str, **extra: str) -> Run:
-    t0 = time.monotonic()
-    return finish(start(s, *args, **extra), t0)
-
 
 def one_error_line(run: Run) -> str:
     lines = [ln for ln in run.err.splitlines() if ln.strip()]

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import doctest
 import json
-import os
-import shutil
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from conftest import make_settings
+from support.cli import Run, cli
 from support.scripted_llm import Reply, ScriptedLLM
 
 import rag.llm_probe
@@ -23,7 +20,6 @@ from rag.engine import QAEngine
 from rag.llm_probe import probe_llm
 from treaty_qa.settings import Settings
 
-EXE = shutil.which("treaty-qa", path=str(Path(sys.executable).parent))
 UN_QUESTION = "Which UN Charter article is cited?"
 SECRET = "sk-test-STARTUP-SECRET-42"
 OFFLINE = "answering offline (extractive) instead."
@@ -37,16 +33,9 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/v1"
 
 
-def run_ask(s: Settings, tmp_path: Path, *args: str, **env_vars: str
-            ) -> tuple[subprocess.CompletedProcess[str], float]:
-    assert EXE, "treaty-qa console script not installed"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "TREATY_QA_"))}
-    env.update(TREATY_QA_CORPUS_DIR=str(s.corpus_dir), TREATY_QA_INDEX_DIR=str(s.index_dir),
-               TREATY_QA_UPLOAD_DIR=str(s.upload_dir), ANONYMIZED_TELEMETRY="False", **env_vars)
-    t0 = time.monotonic()
-    p = subprocess.run([EXE, "ask", UN_QUESTION, *args], env=env, cwd=tmp_path,
-                       capture_output=True, text=True, timeout=120)
-    return p, time.monotonic() - t0
+def run_ask(s: Settings, *args: str, **env_vars: str) -> Run:
+    """`treaty-qa ask UN_QUESTION *args` with the default backend (auto: the LLM if one is set)."""
+    return cli(s, "ask", UN_QUESTION, *args, TREATY_QA_BACKEND="auto", **env_vars)
 
 
 def notice_lines(stderr: str) -> list[str]:
@@ -62,68 +51,67 @@ def probe_settings(tmp_path: Path, url: str | None, key: str | None = "test-key"
 # --- (a) nothing listening at OPENAI_BASE_URL ------------------------------------------------
 
 def test_unreachable_endpoint_gives_one_notice_and_the_extractive_answer(
-        built_index: Settings, tmp_path: Path) -> None:
+        built_index: Settings) -> None:
     url = closed_port_url()
-    p, wall = run_ask(built_index, tmp_path, OPENAI_BASE_URL=url, OPENAI_API_KEY=SECRET)
-    assert p.returncode == 0, p.stderr
-    assert "Article 51" in p.stdout
-    notices = notice_lines(p.stderr)
-    assert len(notices) == 1, p.stderr
+    run = run_ask(built_index, OPENAI_BASE_URL=url, OPENAI_API_KEY=SECRET)
+    assert run.code == 0, run.err
+    assert "Article 51" in run.out
+    notices = notice_lines(run.err)
+    assert len(notices) == 1, run.err
     assert "unreachable" in notices[0] and url in notices[0] and notices[0].endswith(OFFLINE)
-    assert "Traceback" not in p.stdout + p.stderr
-    assert SECRET not in p.stdout + p.stderr and "SECRET-42" not in p.stdout + p.stderr
-    assert "LLM endpoint failed" not in p.stdout  # no per-question retries against a dead port
-    assert wall < 20, wall
-    print(f"FIGURE startup unreachable endpoint: `treaty-qa ask` answered offline in {wall:.1f} s "
-          "wall (process start, probe, index open, answer)")
+    assert "Traceback" not in run.out + run.err
+    assert SECRET not in run.out + run.err and "SECRET-42" not in run.out + run.err
+    assert "LLM endpoint failed" not in run.out  # no per-question retries against a dead port
+    assert run.seconds < 20, run.seconds
+    print("FIGURE startup unreachable endpoint: `treaty-qa ask` answered offline in "
+          f"{run.seconds:.1f} s wall (process start, probe, index open, answer)")
 
 
 def test_unreachable_endpoint_json_stays_valid_and_carries_the_notice(
-        built_index: Settings, tmp_path: Path) -> None:
+        built_index: Settings) -> None:
     url = closed_port_url()
-    p, _ = run_ask(built_index, tmp_path, "--json", OPENAI_BASE_URL=url, OPENAI_API_KEY=SECRET)
-    assert p.returncode == 0, p.stderr
-    d = json.loads(p.stdout)
+    run = run_ask(built_index, "--json", OPENAI_BASE_URL=url, OPENAI_API_KEY=SECRET)
+    assert run.code == 0, run.err
+    d = json.loads(run.out)
     assert d["backend"] == "extractive" and "51" in d["answer"]
-    assert len(notice_lines(p.stderr)) == 1
+    assert len(notice_lines(run.err)) == 1
     assert [n for n in d["notices"] if "unreachable" in n and url in n] == [
-        notice_lines(p.stderr)[0].removeprefix("notice: ")]
+        notice_lines(run.err)[0].removeprefix("notice: ")]
 
 
 # --- (b) the endpoint rejects the key --------------------------------------------------------
 
 def test_rejected_key_gives_one_notice_and_the_extractive_answer(
-        built_index: Settings, tmp_path: Path) -> None:
+        built_index: Settings) -> None:
     with ScriptedLLM([Reply(text="never asked [1].")], require_key="the-right-key") as llm:
-        p, wall = run_ask(built_index, tmp_path, OPENAI_BASE_URL=llm.base_url,
-                          OPENAI_API_KEY=SECRET)
+        run = run_ask(built_index, OPENAI_BASE_URL=llm.base_url, OPENAI_API_KEY=SECRET)
         chat_requests = len(llm.requests)
-    assert p.returncode == 0, p.stderr
-    assert "Article 51" in p.stdout
-    notices = notice_lines(p.stderr)
-    assert len(notices) == 1, p.stderr
+    assert run.code == 0, run.err
+    assert "Article 51" in run.out
+    notices = notice_lines(run.err)
+    assert len(notices) == 1, run.err
     assert "rejected the API key" in notices[0] and "401" in notices[0]
     assert llm.base_url in notices[0] and notices[0].endswith(OFFLINE)
-    assert SECRET not in p.stdout + p.stderr and "Traceback" not in p.stderr
+    assert SECRET not in run.out + run.err and "Traceback" not in run.err
     assert chat_requests == 0  # (the failed probe is not recorded: it never passed the key check)
-    print(f"FIGURE startup rejected key: answered offline in {wall:.1f} s wall")
+    print(f"FIGURE startup rejected key: answered offline in {run.seconds:.1f} s wall")
 
 
 # --- (c) a healthy endpoint ------------------------------------------------------------------
 
 def test_healthy_endpoint_gives_no_notice_and_a_generated_answer(
-        built_index: Settings, tmp_path: Path) -> None:
+        built_index: Settings) -> None:
     text = "Article 51 of the U.N. Charter is cited [1]."
     with ScriptedLLM([Reply(text=text)], require_key=SECRET) as llm:
-        p, wall = run_ask(built_index, tmp_path, "--json", OPENAI_BASE_URL=llm.base_url,
-                          OPENAI_API_KEY=SECRET, OPENAI_MODEL="scripted-model")
+        run = run_ask(built_index, "--json", OPENAI_BASE_URL=llm.base_url,
+                      OPENAI_API_KEY=SECRET, OPENAI_MODEL="scripted-model")
         chat_requests = len(llm.requests)
-    assert p.returncode == 0, p.stderr
-    assert notice_lines(p.stderr) == []
-    d = json.loads(p.stdout)
+    assert run.code == 0, run.err
+    assert notice_lines(run.err) == []
+    d = json.loads(run.out)
     assert d["backend"] == "openai" and d["answer"] == text and d["notices"] == []
     assert chat_requests == 1
-    print(f"FIGURE startup healthy endpoint: generated answer in {wall:.1f} s wall")
+    print(f"FIGURE startup healthy endpoint: generated answer in {run.seconds:.1f} s wall")
 
 
 # --- (d) probe_llm in-process ----------------------------------------------------------------

@@ -5,20 +5,15 @@ incremental check instead."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import make_settings
+from support.cli import cli
 
 from index import stamp
 from index.pipeline import build_index
 from treaty_qa.settings import Settings
-
-TREATY_QA = Path(sys.executable).parent / "treaty-qa"
 
 
 @pytest.fixture()
@@ -72,22 +67,13 @@ def test_a_run_clears_the_stamp_before_it_writes(built: Settings) -> None:
 
 
 def test_cli_no_op_is_fast_and_a_change_is_seen(built: Settings) -> None:
-    env = {**os.environ, "TREATY_QA_CORPUS_DIR": str(built.corpus_dir),
-           "TREATY_QA_INDEX_DIR": str(built.index_dir), "TREATY_QA_UPLOAD_DIR":
-           str(built.upload_dir), "ANONYMIZED_TELEMETRY": "False"}
-
-    def run() -> tuple[str, float]:
-        t0 = time.perf_counter()
-        p = subprocess.run([str(TREATY_QA), "index"], env=env, capture_output=True, text=True,
-                           timeout=120)
-        assert p.returncode == 0, p.stderr
-        return p.stdout, time.perf_counter() - t0
-
-    out, seconds = run()
-    assert "5 documents, 78 sentence nodes; nothing new to embed" in out
-    print(f"FIGURE stamp no-op: {seconds:.2f} s")
+    run = cli(built, "index")
+    assert run.code == 0, run.err
+    assert "5 documents, 78 sentence nodes; nothing new to embed" in run.out
+    print(f"FIGURE stamp no-op: {run.seconds:.2f} s")
     tdi = built.corpus_dir / "tdi-strategic-partnership-pact.txt"  # ends in article text
     tdi.write_text(tdi.read_text(encoding="utf-8") + "\nPutin returned home on Thursday.\n",
                    encoding="utf-8")
-    out, _ = run()
-    assert "embedded 1 new sentences" in out
+    run = cli(built, "index")
+    assert run.code == 0, run.err
+    assert "embedded 1 new sentences" in run.out
