@@ -3,17 +3,14 @@ progress, then serves the chat (what `make chat` does on a fresh clone)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from conftest import CORPUS, make_settings
-
-TREATY_QA = Path(sys.executable).parent / "treaty-qa"
+from support.cli import TREATY_QA, cli_env
 
 
 def _free_port() -> int:
@@ -28,10 +25,7 @@ def test_chat_builds_a_missing_index_with_progress_then_serves(tmp_path: Path) -
     shutil.copytree(CORPUS, tmp_path / "articles")
     s = make_settings(tmp_path)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TREATY_QA_", "OPENAI_"))}
-    env.update(TREATY_QA_CORPUS_DIR=str(s.corpus_dir), TREATY_QA_INDEX_DIR=str(s.index_dir),
-               TREATY_QA_UPLOAD_DIR=str(s.upload_dir), ANONYMIZED_TELEMETRY="False",
-               GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
+    env = cli_env(s)
     assert not s.index_dir.exists()
     t0 = time.monotonic()
     p = subprocess.Popen([str(TREATY_QA), "chat", "--port", str(port)], env=env, text=True,
