@@ -86,6 +86,7 @@ class Report:
     table: dict[str, dict[str, float | None]]  # category (and "overall") → metric → value
     counts: dict[str, int]
     notices: list[str] = field(default_factory=list)
+    judge: dict[str, Any] | None = None  # optional LLM-judge faithfulness, reported not gated
 
 
 @contextmanager
@@ -232,9 +233,19 @@ def render_console(report: Report, failures: Sequence[str], console: Any) -> Non
         console.print(f"[magenta]note:[/] {line}", highlight=False)
     for line in failures:
         console.print(f"[red]under threshold:[/] {line}", highlight=False)
+    if report.judge:
+        console.print(_judge_line(report.judge), highlight=False)
     verdict = "[red]FAIL[/]" if failures else "[green]PASS[/]"
     console.print(f"{verdict}: {sum(r.passed for r in report.rows)}/{len(report.rows)} cases "
                   f"passed, {len(failures)} metric(s) under threshold, {report.seconds:.1f} s")
+
+
+def _judge_line(j: Mapping[str, Any]) -> str:
+    score = "—" if j["score"] is None else f"{j['score']:.2f}"
+    line = (f"LLM judge ({j['model']}, llama-index FaithfulnessEvaluator): faithfulness {score} "
+            f"= {j['faithful']}/{j['judged']} answered cases supported by their quotes "
+            "(reported, not gated)")
+    return f"{line}; {j['notice']}" if j["notice"] else line
 
 
 def render_markdown(report: Report, failures: Sequence[str]) -> str:
@@ -250,6 +261,8 @@ def render_markdown(report: Report, failures: Sequence[str]) -> str:
     lines += ["", "## Thresholds", ""]
     lines += [f"- under threshold: {f}" for f in failures] or ["All thresholds pass."]
     lines += [f"- note: {n}" for n in report.notices]
+    if report.judge:
+        lines += ["", "## LLM judge", "", _judge_line(report.judge) + "."]
     lines += ["", "## Failing cases", ""]
     failed = [r for r in report.rows if not r.passed]
     for r in failed:
@@ -270,10 +283,12 @@ def write_json(report: Report, failures: Sequence[str], path: Path) -> None:
 # --- command ---------------------------------------------------------------------------------
 def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | None = None,
             markdown_path: Path | None = None, thresholds_path: Path | None = None,
-            engine: Any | None = None, dataset_path: Path | None = None) -> int:
+            engine: Any | None = None, dataset_path: Path | None = None,
+            judge: bool = False) -> int:
     """`treaty-qa eval`: 0 when every threshold passes, 1 when one does not, 2 for usage errors.
 
-    `engine` (tests) skips building the private index and is used as given."""
+    `engine` (tests) skips building the private index and is used as given; `judge` adds the
+    LLM-judge faithfulness score (evals/judge.py), which never changes the exit code."""
     from rich.console import Console
 
     if backend not in ("extractive", "openai"):
@@ -283,6 +298,10 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
         print("error: --backend openai needs an endpoint: set OPENAI_BASE_URL (and "
               "OPENAI_API_KEY)", file=sys.stderr)
         return 2
+    if judge and not (settings.use_llm() or settings.openai_base_url):
+        print("error: --judge needs an LLM endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)",
+              file=sys.stderr)
+        return 2
     cases = load_dataset(dataset_path) if dataset_path else load_dataset()
     thresholds = load_thresholds(thresholds_path or THRESHOLDS)
     if engine is not None:
@@ -290,6 +309,8 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
     else:
         with eval_engine(settings, backend) as built:
             report = run_eval(built, cases, backend)
+    if judge:
+        report.judge = _judge(settings, report)
     failures = check_thresholds(report, thresholds)
     console = Console()
     render_console(report, failures, Console(width=max(console.width, 150)))
@@ -299,3 +320,12 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
         markdown_path.parent.mkdir(parents=True, exist_ok=True)
         markdown_path.write_text(render_markdown(report, failures), encoding="utf-8")
     return 1 if failures else 0
+
+
+def _judge(settings: Settings, report: Report) -> dict[str, Any]:
+    from evals.judge import judge_rows, make_judge
+
+    jr = judge_rows(make_judge(settings), settings.llm_model, report.rows)
+    return {"model": jr.model, "judged": len(jr.verdicts),
+            "faithful": sum(v.faithful for v in jr.verdicts), "score": jr.score,
+            "notice": jr.notice, "verdicts": [asdict(v) for v in jr.verdicts]}

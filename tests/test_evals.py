@@ -236,6 +236,54 @@ def test_openai_backend_answers_through_the_endpoint(eval_engine: QAEngine,
     assert first["scores"]["correct"] and first["citations"][0]["good"]
 
 
+@pytest.mark.parametrize("verdict", ["YES", "NO"])
+def test_llm_judge_is_reported_and_never_gates(eval_engine: QAEngine, tmp_path: Path,
+                                               verdict: str) -> None:
+    """`--judge`: llama-index's FaithfulnessEvaluator through a real OpenAI-compatible endpoint
+    judges every answered case against its own quotes; the score is reported, the exit code is
+    the thresholds' alone (a judge saying NO to everything does not fail the run)."""
+    with ScriptedLLM([Reply(text=verdict)]) as llm:
+        s = eval_engine.settings.model_copy(update={"openai_base_url": llm.base_url,
+                                                    "openai_api_key": SecretStr("test-key"),
+                                                    "llm_model": "judge-model"})
+        js, md = tmp_path / "eval.json", tmp_path / "eval.md"
+        assert run.run_cli(s, backend="extractive", json_path=js, markdown_path=md,
+                           engine=eval_engine, judge=True) == 0
+    data = json.loads(js.read_text(encoding="utf-8"))
+    cited = [r for r in data["rows"] if not r["abstained"] and r["citations"]]
+    judge = data["judge"]
+    assert judge["model"] == "judge-model" and judge["notice"] == ""
+    assert judge["judged"] == len(cited) == len(llm.requests) > 20
+    assert judge["score"] == (1.0 if verdict == "YES" else 0.0)
+    un = next(r for r in cited if r["id"] == "un-charter-article")
+    prompts = [m["content"] for q in llm.requests for m in q["messages"]]
+    assert any(un["citations"][0]["quote"] in p for p in prompts)  # the quote is the context
+    assert "faithfulness" in md.read_text(encoding="utf-8")
+
+
+def test_llm_judge_endpoint_down_is_a_notice(eval_engine: QAEngine, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    s = eval_engine.settings.model_copy(update={
+        "openai_base_url": f"http://127.0.0.1:{port}/v1", "openai_api_key": SecretStr("k")})
+    js = tmp_path / "eval.json"
+    assert run.run_cli(s, backend="extractive", json_path=js, engine=eval_engine,
+                       judge=True) == 0
+    judge = json.loads(js.read_text(encoding="utf-8"))["judge"]
+    assert judge["judged"] == 0 and judge["score"] is None
+    assert judge["notice"] == "LLM judge stopped after 0 cases: APIConnectionError"
+
+
+def test_llm_judge_without_an_endpoint_is_a_usage_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    s = make_settings(Path("/nonexistent"), openai_base_url=None, openai_api_key=None)
+    assert run.run_cli(s, judge=True) == 2
+    assert "--judge needs an LLM endpoint" in capsys.readouterr().err
+
+
 # --- (c) a crippled answerer must fail the gate ------------------------------------------------
 class LastSentence:
     """Answers every question with the last retrieved sentence, cited verbatim."""

@@ -248,6 +248,9 @@ def eval_(
     = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the report as Markdown")] = None,
     thresholds: Annotated[Path | None, typer.Option(help="Thresholds file")] = None,
+    judge: Annotated[bool, typer.Option(
+        help="Also score faithfulness with the configured LLM as judge (reported, not gated)")]
+    = False,
 ) -> None:
     """Run the eval suite; exit 1 when a metric is under its committed threshold."""
     settings = _settings()
@@ -256,7 +259,7 @@ def eval_(
         from evals.run import run_cli
 
         return run_cli(settings, backend=backend, json_path=json_path, markdown_path=markdown,
-                       thresholds_path=thresholds)
+                       thresholds_path=thresholds, judge=judge)
 
     code = _run(body)
     raise typer.Exit(code)
