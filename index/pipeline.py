@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,6 +26,7 @@ from index.corpus import Article, find_files, load_manifest, read_article
 from index.dedup import cluster_ids
 from index.embedder import make_embedder
 from index.nodes import PreparedDoc, prepare
+from index.report import IndexReport
 from index.store import Store
 from treaty_qa.errors import EmptyCorpus, IndexLocked, InvalidDocument
 from treaty_qa.settings import Settings
@@ -51,18 +51,6 @@ class Silent:
 
     def advance(self, n: int) -> None:
         pass
-
-
-@dataclass
-class IndexReport:
-    documents: int = 0
-    nodes: int = 0  # sentence nodes in the store after the run
-    embedded: int = 0
-    removed: int = 0
-    updated: int = 0
-    removed_documents: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 def lock_path(settings: Settings) -> Path:

@@ -11,7 +11,6 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -65,27 +64,17 @@ def index(
         from index.stamp import unchanged
 
         if (done := unchanged(settings, paths or [settings.corpus_dir])) is not None:
-            _summarize(console, _Report(**done), time.perf_counter() - _T0)
+            from index.report import IndexReport
+
+            _summarize(console, IndexReport(**done, seconds=time.perf_counter() - _T0))
             return
     from treaty_qa.progress import build_with_progress
 
-    report = _run(lambda: build_with_progress(settings, console, paths, rebuild))
-    _summarize(console, report, report.seconds)
+    _summarize(console, _run(lambda: build_with_progress(settings, console, paths, rebuild)))
 
 
-@dataclass
-class _Report:
-    """What a no-op run reports from the stamp (the fields `IndexReport` shares with it)."""
-
-    documents: int
-    nodes: int
-    errors: list[str]
-    embedded: int = 0
-    removed: int = 0
-    updated: int = 0
-
-
-def _summarize(console: Any, report: Any, seconds: float) -> None:
+def _summarize(console: Any, report: Any) -> None:
+    """The run's one-line summary on stdout, skipped files on stderr."""
     from rich.markup import escape
 
     for err in report.errors:
@@ -93,7 +82,7 @@ def _summarize(console: Any, report: Any, seconds: float) -> None:
     what = (f"embedded {report.embedded} new sentences" if report.embedded
             else "nothing new to embed (0 new embeddings)")
     typer.echo(f"{report.documents} documents, {report.nodes} sentence nodes; {what}; "
-               f"removed {report.removed}, updated {report.updated} in {seconds:.2f} s.")
+               f"removed {report.removed}, updated {report.updated} in {report.seconds:.2f} s.")
     if report.errors:
         raise typer.Exit(1 if not report.documents else 0)
 
