@@ -34,6 +34,7 @@ SCHEMA_VERSION = 1
 
 log = logging.getLogger(__name__)
 _NATIVE_LOCK = threading.Lock()
+_held: Any = None  # the file fd 2 goes to during a Chroma call (see native_stderr)
 
 
 @contextmanager
@@ -45,7 +46,13 @@ def native_stderr() -> Iterator[None]:
     names the fix, so the trace is dropped (logged at DEBUG). When the call succeeds, whatever
     was written is passed on unchanged. Calls are serialized: fd 2 is process-wide.
     """
-    with _NATIVE_LOCK, tempfile.TemporaryFile() as held:
+    global _held
+    with _NATIVE_LOCK:
+        if _held is None:  # one file per process, reused: this wraps every question's query
+            _held = tempfile.TemporaryFile()
+        held = _held
+        held.seek(0)
+        held.truncate()
         saved = os.dup(2)
         os.dup2(held.fileno(), 2)
         ok = False
