@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from treaty_qa.errors import InvalidDocument
+from treaty_qa.settings import Settings
 
 SUPPORTED = (".txt", ".md", ".html", ".htm")
 MANIFEST = "manifest.yaml"
@@ -41,6 +42,22 @@ class Article:
     language: str
     text: str  # body text: raw .txt, .md without front matter, or text extracted from HTML
     sha256: str  # of the file bytes plus the metadata, so a metadata edit re-indexes too
+
+    @property
+    def content_sha256(self) -> str:
+        """What "the same article" means for uploads: `content_hash` of the body text."""
+        return content_hash(self.text)
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text with runs of whitespace folded to one space (so CRLF, re-wrapped lines
+    or trailing blanks are the same article; metadata, front matter and HTML tags are not part of
+    it: `Article.text` is the body).
+
+    >>> content_hash("Putin  visited\\r\\nPyongyang. ") == content_hash("Putin visited Pyongyang.")
+    True
+    """
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 def doc_id_for(path: Path) -> str:
@@ -164,12 +181,13 @@ def load_manifest(folder: Path) -> dict[str, dict]:
 
 
 def read_article(path: Path, manifest_entry: dict | None = None,
-                 max_bytes: int = 2_000_000) -> Article:
-    """Read one file; raise `InvalidDocument` with a one-line reason when it cannot be used."""
+                 max_bytes: int = 2_000_000, data: bytes | None = None) -> Article:
+    """Read one file (or `data`, as if it were that file); raise `InvalidDocument` with a
+    one-line reason when it cannot be used."""
     if path.suffix.lower() not in SUPPORTED:
         raise InvalidDocument(str(path), f"unsupported type {path.suffix or '(none)'}; use "
                               ".txt, .md or .html")
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     source = _decode(path, data, max_bytes)
     meta: dict = {}
     body = source
@@ -202,12 +220,20 @@ def read_article(path: Path, manifest_entry: dict | None = None,
     )
 
 
+def default_roots(settings: Settings) -> list[Path]:
+    """What a run without paths indexes: the corpus and, once it exists, the upload folder."""
+    uploads = [settings.upload_dir] if settings.upload_dir.is_dir() else []
+    return [settings.corpus_dir, *uploads]
+
+
 def find_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Article files under the given files/folders (sorted; manifest and hidden files skipped)."""
+    """Article files under the given files/folders (sorted; manifests, hidden files and hidden
+    folders such as ``.removed/`` skipped)."""
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.name != MANIFEST and not f.name.startswith("."):
+                hidden = any(part.startswith(".") for part in f.relative_to(p).parts)
+                if f.is_file() and f.name != MANIFEST and not hidden:
                     yield f
         elif p.exists():
             yield p

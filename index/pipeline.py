@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 from llama_index.core.schema import TextNode
 
 from index import stamp
-from index.corpus import Article, find_files, load_manifest, read_article
+from index.corpus import Article, default_roots, find_files, load_manifest, read_article
 from index.dedup import cluster_ids
 from index.embedder import make_embedder
 from index.nodes import PreparedDoc, prepare
@@ -157,18 +157,32 @@ def _write_new(store: Store, embedder: Any, plan: Sequence[tuple[PreparedDoc, li
         progress.advance(len(batch))
 
 
+def delete_document(store: Store, doc_id: str) -> int:
+    """Delete a document's sentence nodes, then its record; the number of nodes deleted.
+    Callers make the source file unreachable first, so a run killed in between leaves a record
+    whose file is gone, which the next run deletes (orphan nodes without a record never occur)."""
+    ids = store.sentences.get(where={"doc_id": doc_id}, include=[])["ids"]
+    if ids:
+        store.sentences.delete(ids=ids)
+    store.documents.delete(ids=[doc_id])
+    return len(ids)
+
+
 def _doc_record(doc: PreparedDoc, cluster: str, threshold: float) -> dict[str, Any]:
     a = doc.article
     return {"title": a.title, "outlet": a.outlet or "", "published": a.published or "",
             "language": a.language, "source": str(a.path), "sha256": a.sha256,
+            "content_sha256": a.content_sha256,
             "cluster": cluster, "sentences": len(doc.nodes), "dedup_threshold": threshold}
 
 
 def _stored_clusters(stored: dict[str, dict[str, Any]], articles: Sequence[Article],
                      threshold: float) -> dict[str, str] | None:
     """The stored clusters when they still hold: the same documents with the same content,
-    clustered at the same threshold (clustering compares every pair of documents)."""
+    clustered at the same threshold, every cluster named after one of them (clustering compares
+    every pair of documents)."""
     if set(stored) != {a.doc_id for a in articles} or any(
+            str(m.get("cluster")) not in stored for m in stored.values()) or any(
             stored[a.doc_id].get("sha256") != a.sha256
             or stored[a.doc_id].get("dedup_threshold") != threshold for a in articles):
         return None
@@ -177,51 +191,57 @@ def _stored_clusters(stored: dict[str, dict[str, Any]], articles: Sequence[Artic
 
 def build_index(settings: Settings, paths: Sequence[Path] | None = None, rebuild: bool = False,
                 progress: Progress | None = None) -> IndexReport:
-    """Bring the store in line with the article files; see the module docstring."""
+    """Bring the store in line with the article files; see the module docstring. Without
+    `paths` it reads the corpus and the upload folder (`index.corpus.default_roots`); with
+    them, those paths plus every file already in the store."""
     progress = progress or Silent()
     t0 = time.perf_counter()
     embedder = make_embedder(settings)
     with _acquire(settings, progress):
-        stamp.clear(settings)  # a run that dies from here on leaves no stamp (full check next)
-        if rebuild:
-            moved = Store.drop(settings)
-            if moved is not None:
-                progress.message(f"Chroma could not open {settings.index_dir}; moved it aside to "
-                                 f"{moved} and building a new index.")
-        store = Store.open(settings, embedder.identity, embedder.dim, create=True)
-        stored = _stored_sources(store)
-        roots = list(paths) if paths else [settings.corpus_dir]
-        files = list(find_files(roots))
-        known = {Path(m["source"]) for m in stored.values() if Path(m["source"]).is_file()}
-        have = {x.resolve() for x in files}
-        files += [f for f in sorted(known) if f.resolve() not in have]
-        articles, errors = read_articles(files, settings.max_file_bytes)
-        report = IndexReport(errors=errors)
-        gone = [d for d, m in stored.items() if not Path(m["source"]).is_file()]
-        kept_invalid = {d for d, m in stored.items() if d not in gone} - {
-            a.doc_id for a in articles}
-        if not articles and not kept_invalid:
-            raise EmptyCorpus(", ".join(str(r) for r in roots), skipped=errors)
-        clusters = _stored_clusters(stored, articles, settings.dedup_threshold) or cluster_ids(
-            {a.doc_id: a.text for a in articles}, settings.dedup_threshold)
-        docs = [prepare(a, settings.window_sentences, clusters[a.doc_id]) for a in articles]
-        def record(d: PreparedDoc) -> dict[str, Any]:
-            return _doc_record(d, clusters[d.article.doc_id], settings.dedup_threshold)
-
-        todo = [d for d in docs if stored.get(d.article.doc_id) != record(d)]
-        progress.total(sum(len(d.nodes) for d in todo))
-        for doc_id in gone:
-            n = store.sentences.get(where={"doc_id": doc_id}, include=[])["ids"]
-            if n:
-                store.sentences.delete(ids=n)
-            store.documents.delete(ids=[doc_id])
-            report.removed += len(n)
-            report.removed_documents.append(doc_id)
-        plan = [(d, _diff_doc(store, d, report)) for d in todo]
-        _write_new(store, embedder, plan, record, progress, report)
-        report.documents = len(docs) + len(kept_invalid)
-        report.nodes = store.count()
-        stamp.write(settings, files, {"documents": report.documents, "nodes": report.nodes,
-                                      "errors": report.errors})
+        report = sync_locked(settings, embedder, list(paths) if paths else default_roots(settings),
+                             rebuild, progress)
     report.seconds = time.perf_counter() - t0
+    return report
+
+
+def sync_locked(settings: Settings, embedder: Any, roots: Sequence[Path], rebuild: bool,
+                progress: Progress, recluster: bool = False) -> IndexReport:
+    """`build_index`'s work, for a caller that already holds the index lock; `recluster`
+    recomputes the near-duplicate clusters even when the stored ones look current."""
+    stamp.clear(settings)  # a run that dies from here on leaves no stamp (full check next)
+    if rebuild:
+        moved = Store.drop(settings)
+        if moved is not None:
+            progress.message(f"Chroma could not open {settings.index_dir}; moved it aside to "
+                             f"{moved} and building a new index.")
+    store = Store.open(settings, embedder.identity, embedder.dim, create=True)
+    stored = _stored_sources(store)
+    files = list(find_files(roots))
+    known = {Path(m["source"]) for m in stored.values() if Path(m["source"]).is_file()}
+    have = {x.resolve() for x in files}
+    files += [f for f in sorted(known) if f.resolve() not in have]
+    articles, errors = read_articles(files, settings.max_file_bytes)
+    report = IndexReport(errors=errors)
+    gone = [d for d, m in stored.items() if not Path(m["source"]).is_file()]
+    kept_invalid = {d for d, m in stored.items() if d not in gone} - {
+        a.doc_id for a in articles}
+    if not articles and not kept_invalid:
+        raise EmptyCorpus(", ".join(str(r) for r in roots), skipped=errors)
+    kept = None if recluster else _stored_clusters(stored, articles, settings.dedup_threshold)
+    clusters = kept or cluster_ids({a.doc_id: a.text for a in articles}, settings.dedup_threshold)
+    docs = [prepare(a, settings.window_sentences, clusters[a.doc_id]) for a in articles]
+    def record(d: PreparedDoc) -> dict[str, Any]:
+        return _doc_record(d, clusters[d.article.doc_id], settings.dedup_threshold)
+
+    todo = [d for d in docs if stored.get(d.article.doc_id) != record(d)]
+    progress.total(sum(len(d.nodes) for d in todo))
+    for doc_id in gone:
+        report.removed += delete_document(store, doc_id)
+        report.removed_documents.append(doc_id)
+    plan = [(d, _diff_doc(store, d, report)) for d in todo]
+    _write_new(store, embedder, plan, record, progress, report)
+    report.documents = len(docs) + len(kept_invalid)
+    report.nodes = store.count()
+    stamp.write(settings, files, {"documents": report.documents, "nodes": report.nodes,
+                                  "errors": report.errors})
     return report

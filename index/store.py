@@ -110,16 +110,24 @@ def make_client(settings: Settings, create: bool) -> Any:
         raise IndexDamaged(where(settings), e) from e
 
 
-def _forget(path: str) -> None:
+def _forget(path: str, stop: bool = True) -> None:
     """Drop Chroma's cached system for `path` (it caches one per directory, even a failed one,
     and would hand it back to the next client for the same path)."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
     system = SharedSystemClient._identifier_to_system.pop(path, None)
     SharedSystemClient._identifier_to_refcount.pop(path, None)
-    if system is not None:
+    if system is not None and stop:
         with suppress(Exception):
             system.stop()
+
+
+def release(settings: Settings) -> None:
+    """Make the next client open the local store afresh (another process replaced or rebuilt
+    it). The old system is not stopped: answers still running on it finish, and it is freed
+    with its last client. Nothing to do for a server (each `HttpClient` is its own)."""
+    if not settings.chroma_host:
+        _forget(str(settings.index_dir), stop=False)
 
 
 def move_aside(index_dir: Path) -> Path:

@@ -8,25 +8,28 @@ A failing LLM never fails the question: the extractive answer is returned with a
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from index.catalog import DocumentInfo, documents_in
 from index.embedder import make_embedder
-from index.store import Store
+from index.store import Store, release
+from index.watch import StoreWatch
 from rag.chat import condense_heuristic, is_followup
 from rag.citations import verify_quotes
 from rag.extractive import ExtractiveAnswerer
 from rag.guard import drop_injections
 from rag.models import Answer, Reset
+from rag.question import clean_question
 from rag.retrieve import HybridRetriever
 from rag.terms import normalize
-from treaty_qa.errors import InvalidQuestion, LLMUnavailable
+from treaty_qa.errors import InvalidQuestion, LLMUnavailable, StoreUnavailable, TreatyQAError
 from treaty_qa.settings import Settings
 
 StreamItem = str | Reset | Answer
+T = TypeVar("T")
 
 
 def make_llm_answerer(settings: Settings) -> Any:
@@ -53,8 +56,11 @@ class QAEngine:
                                          settings.bm25_weight)
         self.extractive = ExtractiveAnswerer(self.retriever)
         self.llm = llm
+        if llm is not None and hasattr(llm, "similarity"):  # corroboration of generated answers
+            llm.similarity = self.retriever.similarity
         self.startup_notice: str | None = None  # why a configured LLM is not used (start-up)
         self._articles: dict[str, str] = {}
+        self.watch = StoreWatch(settings)  # marked before loading: a later change is seen
         self._load_articles()
 
     @classmethod
@@ -87,17 +93,56 @@ class QAEngine:
             ids, texts, _ = self.store.all_documents()
         self._articles = dict(zip(ids, texts, strict=True))
 
-    def refresh(self) -> None:
-        """Reload nodes and articles after the index changed (e.g. an upload)."""
-        self.retriever.refresh()
+    def refresh(self, store: Store | None = None) -> None:
+        """Reload nodes and articles after the index changed (e.g. an upload), from `store`
+        when it was reopened."""
+        mark = self.watch.current()  # before loading: a change while loading is seen next time
+        self.retriever.refresh(store)
+        self.store = self.retriever.store
         self._load_articles()
+        self.watch.opened(mark)
+
+    def reopen(self) -> None:
+        """Open the store again (a new client and collections) and reload everything from it;
+        on failure the one-line error is kept and retried after a back-off (`index.watch`)."""
+        mark = self.watch.current()
+        try:
+            release(self.settings)
+            self.refresh(Store.open(self.settings, self.embedder.identity, self.embedder.dim))
+        except TreatyQAError as e:
+            self.watch.failed(mark, e)
+            raise
+
+    def _with_store(self, call: Callable[[], T]) -> T:
+        """`call()` on a usable store: reopened first when another process rebuilt it (or a failed
+        one may be retried), and reopened once more if the call itself fails."""
+        with self.watch.lock:
+            if self.watch.due():
+                self.reopen()
+            elif self.watch.error is not None:  # during the back-off: the last line, afresh
+                raise self.watch.error.with_traceback(None)
+        try:
+            return call()
+        except StoreUnavailable as e:
+            with self.watch.lock:
+                if not self.watch.may_retry():
+                    raise
+                try:
+                    self.reopen()
+                except TreatyQAError:
+                    self.watch.error = e
+                    raise e from None
+            return call()
 
     def article(self, doc_id: str) -> str | None:
         return self._articles.get(doc_id)
 
     def documents(self) -> list[DocumentInfo]:
-        with self.store.guard():
-            return documents_in(self.store)
+        def listing() -> list[DocumentInfo]:
+            with self.store.guard():
+                return documents_in(self.store)
+
+        return self._with_store(listing)
 
     def index_files(self, paths: Sequence[Path], progress: Any = None) -> Any:
         from index.pipeline import build_index
@@ -106,9 +151,20 @@ class QAEngine:
         self.refresh()
         return report
 
+    def remove_document(self, doc_id: str, confirm_shipped: bool = False) -> Any:
+        """`index.remove.remove_document`, then reload: the next answer no longer cites it."""
+        from index.remove import remove_document
+
+        report = remove_document(self.settings, doc_id, confirm_shipped)
+        self.refresh()
+        return report
+
     # --- asking ----------------------------------------------------------------------------
     def _prepare(self, question: str) -> tuple[str, list[str]]:
-        q = normalize(question or "").strip()
+        q = normalize(clean_question(question)).strip()
+        if not q and (question or "").strip():
+            raise InvalidQuestion("The question is empty once control and invisible characters "
+                                  "are removed: type a question about the treaty in words.")
         if not q:
             raise InvalidQuestion("The question is empty: type a question about the treaty.")
         notices = []
@@ -133,13 +189,15 @@ class QAEngine:
         """Yield text deltas (and `Reset`s), then the final checked `Answer`."""
         t0 = time.perf_counter()
         q, notices = self._prepare(question)
+        history = [h for h in map(clean_question, history) if h]
         use_llm = (backend or ("openai" if self.llm else "extractive")) == "openai"
         if use_llm and self.llm is None:
             use_llm = False
             notices.append(self.startup_notice or "No LLM endpoint is configured (OPENAI_BASE_URL "
                            "/ OPENAI_API_KEY); answered offline.")
         standalone = self._standalone(q, history, use_llm)
-        retrieval = self.retriever.retrieve(q, k or self.settings.top_k, query_text=standalone)
+        retrieval = self._with_store(lambda: self.retriever.retrieve(
+            q, k or self.settings.top_k, query_text=standalone))
         hits, dropped = drop_injections(retrieval.hits)
         retrieval = replace(retrieval, question=standalone, hits=hits)
         if dropped:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
 from rag.cues import answer_type, find_typed, numbers
 from rag.models import Answer, Citation, Hit
 from rag.retrieve import HybridRetriever, Retrieval
@@ -40,7 +41,11 @@ class Calibration:
     min_similarity_en: float = 0.78  # below this even a well-covered English question abstains
     unknown_term_weight: float = 1.0  # weight of a term the corpus lacks, x mean IDF
     context_credit: float = 0.35  # a term found only in the window counts this much
-    corroborate_cosine: float = 0.91  # another cluster's sentence counts as saying the same
+    # another cluster's sentence says the same (rag/corroborate.py: no typed conflict and this
+    # cosine, or the lower one when both state the same year/date/number/article)
+    corroborate_cosine: float = SAME_FACT_COSINE
+    corroborate_shared_cosine: float = SHARED_VALUE_COSINE
+    related_cosine: float = 0.91  # a close sentence that is not the same fact: "See also", no claim
     max_citations: int = 3
 
 
@@ -194,8 +199,9 @@ class ExtractiveAnswerer:
                 return self._build(question, per_entity, corroborating=False)
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           backend=self.name)
-        chosen = [best] + self._corroborating(best, supports)
-        return self._build(question, chosen, corroborating=True)
+        same, related = self._corroborating(best, supports)
+        return self._build(question, [best, *same, *related], corroborating=True,
+                           related=len(related))
 
     def _per_entity(self, r: Retrieval) -> list[Support]:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []
@@ -213,42 +219,58 @@ class ExtractiveAnswerer:
             picked.append(max(ok, key=lambda c: c.score))
         return picked
 
-    def _build(self, question: str, chosen: list[Support], corroborating: bool) -> Answer:
-        """`chosen[1:]` either corroborate `chosen[0]` or answer other parts of the question."""
-        clusters = {s.hit.cluster for s in chosen}
-        also = len(clusters) - 1 if corroborating else 0
-        citations = [Citation.from_hit(i + 1, s.hit, also=also) for i, s in enumerate(chosen)]
-        text = (self._text(chosen[0], chosen) if corroborating
+    def _build(self, question: str, chosen: list[Support], corroborating: bool,
+               related: int = 0) -> Answer:
+        """`chosen[1:]` either corroborate `chosen[0]` (the last `related` ones are only close to
+        it, not the same fact) or answer other parts of the question."""
+        same = chosen[:len(chosen) - related]
+        clusters = {s.hit.cluster for s in same if corroborating}
+        also = max(len(clusters) - 1, 0)
+        citations = [Citation.from_hit(i + 1, s.hit, also=also if i < len(same) else 0)
+                     for i, s in enumerate(chosen)]
+        text = (self._text(chosen[0], same, chosen[len(same):]) if corroborating
                 else "\n".join(f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen)))
         return Answer(question=question, answer=text, abstained=False, backend=self.name,
-                      citations=citations, corroboration=len(clusters))
+                      citations=citations,
+                      corroboration=len(clusters) or len({s.hit.cluster for s in chosen}))
 
-    def _corroborating(self, best: Support, supports: list[Support]) -> list[Support]:
-        """Sentences from other clusters that say the same thing (or give the same typed answer)."""
-        out: list[Support] = []
+    def _corroborating(self, best: Support,
+                       supports: list[Support]) -> tuple[list[Support], list[Support]]:
+        """Sentences from other clusters that state the same fact as `best` (`same_fact`), and
+        close ones that do not (same typed answer, or cosine >= `related_cosine`): only the first
+        are "also reported"; a sentence about another meeting, date or city never is."""
+        same: list[Support] = []
+        related: list[Support] = []
         seen = {best.hit.cluster}
         for s in supports:
             if s is best or s.hit.cluster in seen or not self.accept(s):
                 continue
-            same = self.retriever.similarity(best.hit, s.hit) >= self.cal.corroborate_cosine
-            same_lead = best.lead is not None and s.lead is not None and (
-                best.lead.lower() == s.lead.lower())
-            if same or same_lead:
-                out.append(s)
-                seen.add(s.hit.cluster)
-            if len(out) + 1 >= self.cal.max_citations:
+            cos = self.retriever.similarity(best.hit, s.hit)
+            if same_fact(best.hit.text, s.hit.text, cos, self.cal.corroborate_cosine,
+                         self.cal.corroborate_shared_cosine):
+                same.append(s)
+            elif cos >= self.cal.related_cosine or (best.lead is not None and s.lead is not None
+                                                     and best.lead.lower() == s.lead.lower()):
+                related.append(s)
+            else:
+                continue
+            seen.add(s.hit.cluster)
+            if len(same) + len(related) + 1 >= self.cal.max_citations:
                 break
-        return out
+        return same, related
 
     @staticmethod
-    def _text(best: Support, chosen: list[Support]) -> str:
+    def _text(best: Support, same: list[Support], related: list[Support]) -> str:
         quote = f"“{best.hit.text}” [1]"
-        head = f"{best.lead} — {quote}" if best.lead else quote
-        if len(chosen) == 1:
-            return head
-        refs = " ".join(f"[{i + 1}]" for i in range(1, len(chosen)))
-        n = len(chosen) - 1
-        return f"{head}\nAlso reported by {n} other independent source{'s' * (n > 1)} {refs}."
+        text = f"{best.lead} — {quote}" if best.lead else quote
+        if len(same) > 1:
+            refs = " ".join(f"[{i + 1}]" for i in range(1, len(same)))
+            n = len(same) - 1
+            text += f"\nAlso reported by {n} other independent source{'s' * (n > 1)} {refs}."
+        if related:
+            refs = " ".join(f"[{len(same) + i + 1}]" for i in range(len(related)))
+            text += f"\nSee also {refs}."
+        return text
 
     def stream(self, question: str, retrieval: Retrieval,
                history: Sequence[str] = ()) -> Iterator[str | Answer]:

@@ -11,11 +11,12 @@ falls back to the extractive answer with a notice.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rag.citations import renumber, unsupported_sentences
-from rag.models import Answer, Citation, Reset
+from rag.corroborate import also_reported
+from rag.models import Answer, Citation, Hit, Reset
 from rag.prompts import NOT_IN_SOURCES, answer_messages, condense_messages
 from rag.retrieve import Retrieval
 from treaty_qa.errors import LLMUnavailable
@@ -40,6 +41,9 @@ class OpenAIAnswerer:
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         self.budget_s = budget_s
+        # cosine of two retrieved sentences (the retriever's `similarity`); without it no cited
+        # sentence is counted as another report of the same fact
+        self.similarity: Callable[[Hit, Hit], float] | None = None
 
     def _with_retries(self, call: Any) -> Any:
         deadline = time.monotonic() + self.budget_s
@@ -128,10 +132,11 @@ class OpenAIAnswerer:
                           "articles answers this question.", abstained=True, backend=self.name,
                           notices=notices, timings_ms=timings or {})
         hits = [retrieval.hits[n - 1] for n in used]
-        clusters = {h.cluster for h in hits}
-        citations = [Citation.from_hit(i + 1, h, also=len(clusters) - 1)
-                     for i, h in enumerate(hits)]
+        sim = self.similarity
+        also = also_reported([h.text for h in hits], [h.cluster for h in hits],
+                             lambda i, j: sim(hits[i], hits[j]) if sim else None)
+        citations = [Citation.from_hit(i + 1, h, also=also[i]) for i, h in enumerate(hits)]
         return Answer(question=question, answer=text, abstained=False, backend=self.name,
-                      citations=citations, corroboration=len(clusters),
+                      citations=citations, corroboration=1 + max(also, default=0) if hits else 0,
                       unsupported=unsupported_sentences(text), notices=notices,
                       timings_ms=timings or {})

@@ -71,14 +71,16 @@ class HybridRetriever:
         self._lock = threading.RLock()
         self.refresh()
 
-    def refresh(self) -> None:
-        """(Re)load nodes, vectors and the BM25 index from the store. The new state is built
-        aside and swapped in under the lock, so a question answered meanwhile sees either the old
-        or the new corpus, never half of each."""
+    def refresh(self, store: Store | None = None) -> None:
+        """(Re)load nodes, vectors and the BM25 index from the store (or from `store`, a reopened
+        one, which then replaces it). The new state is built aside and swapped in under the lock,
+        so a question answered meanwhile sees either the old or the new corpus, never half of
+        each."""
         import bm25s
 
-        with self.store.guard():
-            got = self.store.sentences.get(include=["documents", "metadatas", "embeddings"])
+        store = store or self.store
+        with store.guard():
+            got = store.sentences.get(include=["documents", "metadatas", "embeddings"])
         ids: list[str] = list(got["ids"])
         texts: list[str] = list(got["documents"] or [])
         metas: list[dict[str, Any]] = list(got["metadatas"] or [])
@@ -96,7 +98,7 @@ class HybridRetriever:
         v64 = vectors.astype(np.float64)
         mu = v64.mean(axis=0) if len(v64) else np.zeros(v64.shape[1])
         centred = v64 - mu
-        state = {"ids": ids, "texts": texts, "metas": metas, "vectors": vectors,
+        state = {"store": store, "ids": ids, "texts": texts, "metas": metas, "vectors": vectors,
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms), "bm25": bm25, "sim_mu": mu,
                  "sim_cov": (centred.T @ centred) / max(len(v64), 1)}

@@ -10,8 +10,9 @@ import pytest
 
 PACKAGES = ("index", "rag", "treaty_qa")
 # Modules whose docstrings carry examples; if doctest stops finding them, the examples are broken.
-DOCUMENTED = {"index.corpus", "index.dedup", "index.embedder", "index.nodes", "index.sentences",
-              "index.text_clean", "treaty_qa.errors", "treaty_qa.settings"}
+DOCUMENTED = {"index.corpus", "index.dedup", "index.embedder", "index.nodes", "index.remove",
+              "index.sentences", "index.text_clean", "index.watch", "rag.question",
+              "treaty_qa.errors", "treaty_qa.settings"}
 
 
 def _modules() -> list[str]:

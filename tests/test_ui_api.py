@@ -7,14 +7,14 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS, make_settings
+from conftest import make_settings
+from support.live import offline_client, private_index, serve
 from support.scripted_llm import Fail, Reply, ScriptedLLM
 
 from rag.models import Answer, Citation
@@ -27,44 +27,25 @@ UNIQUE_FACT = ("TEST ARTICLE (made up for the treaty-qa test suite): The Zorblat
 
 @pytest.fixture(scope="module")
 def ui_settings(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A private index of a private copy of the real corpus: these tests upload into it.
-
-    Built with `build_index` on the copy, starting from a copy of the shared store so the
-    sentence embeddings (content-addressed) are reused and only the provenance is rewritten."""
-    from index.pipeline import build_index
-
-    tmp = tmp_path_factory.mktemp("ui-index")
-    shutil.copytree(CORPUS, tmp / "articles")
-    shutil.copytree(built_index.index_dir, tmp / "chroma")
-    s = make_settings(tmp)
-    report = build_index(s)  # (it also reports the shared copies as duplicates: ignored)
-    assert report.documents == 5 and report.embedded == 0
+    """A private index of a private copy of the real corpus: these tests upload into it."""
     from index.catalog import list_documents
 
+    tmp = tmp_path_factory.mktemp("ui-index")
+    s = private_index(tmp, built_index)
     assert all(Path(d.source).parent == tmp / "articles" for d in list_documents(s))
     return s
 
 
 @pytest.fixture(scope="module")
 def live(ui_settings: Settings) -> Iterator[tuple[Any, str]]:
-    from rag.engine import QAEngine
-    from ui.launch import serve_in_thread
-
-    demo, url = serve_in_thread(ui_settings, QAEngine.open(ui_settings))
-    yield demo, url
-    demo.close()
+    with serve(ui_settings) as app_url:
+        yield app_url
 
 
 @pytest.fixture()
 def client(live: tuple[Any, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A new client: a new Gradio session, so chat state starts empty."""
-    from gradio_client import Client
-
-    # Client() builds Hugging Face headers, which fetch an "agent registry" from the Hub unless
-    # the Hub is offline (`make test` exports HF_HUB_OFFLINE=1; a bare pytest run may not).
-    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
-    return Client(live[1], verbose=False, download_files=str(tmp_path / "downloads"),
-                  analytics_enabled=False)
+    return offline_client(live[1], monkeypatch, tmp_path / "downloads")
 
 
 def content(message: dict[str, Any]) -> str:
@@ -309,7 +290,7 @@ def test_render_escapes_every_text_from_questions_and_documents() -> None:
     ans = _answer()
     article = f"Intro. {ans.citations[0].quote} Outro {EVIL}"
     html = render.answer_html(ans, lambda _: article, 0) + render.panel_html(
-        ans, lambda _: article, 0) + render.question_html(ans.question)
+        [ans], lambda _: article) + render.question_html(ans.question)
     assert "<script" not in html and "<img" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 6
     assert f"<mark>{render.esc(ans.citations[0].quote)}</mark>" in html
@@ -340,6 +321,20 @@ def test_markdown_export_neutralises_html() -> None:
     md = conversation_markdown([_answer()], "LLM: m")
     assert "<script" not in md and "&lt;script&gt;" in md
     assert "⚠ Unsupported: Uncited claim here." in md and "_Reported by 3 independent" in md
+
+
+@pytest.mark.parametrize(("answer", "line"), [
+    ("The sources don't say.", "> **The sources don't say.**"),
+    ("The sources don’t say: nothing about Paris.", "> **The sources don't say.** nothing about "
+                                                   "Paris."),
+])
+def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) -> None:
+    from ui.render import conversation_markdown
+
+    md = conversation_markdown([_answer(abstained=True, citations=[], answer=answer,
+                                        unsupported=[], notices=[])], "offline")
+    assert line in md.splitlines()
+    assert md.lower().replace("’", "'").count("the sources don't say") == 1
 
 
 @pytest.mark.parametrize("name", ["ui.render", "ui.uploads", "ui.launch", "ui.app"])

@@ -1,7 +1,9 @@
 """The chat in a real headless chromium (Debian's /usr/bin/chromium through Playwright): a cited
 answer with a clickable marker that reveals the quote inside its article, an abstention that
-looks like one, escaped HTML, and no request leaving localhost. Screenshots go to
-test-artifacts/; with TREATY_QA_UPDATE_SCREENSHOT=1 the cited answer is also copied to
+looks like one, escaped HTML, and no request leaving localhost; then, on a 1366x768 laptop and a
+390x844 phone: what fits on the screen, chips of an earlier answer opening that answer's sources,
+the new answer scrolled into view, tooltips that close, a readable documents table. Screenshots
+go to test-artifacts/; with TREATY_QA_UPDATE_SCREENSHOT=1 the cited answer is also copied to
 docs/screenshot-cited-answer.png (the README's screenshot), so a plain test run leaves the tree
 clean."""
 
@@ -35,7 +37,7 @@ def app_url(built_index: Settings, engine: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing on CI: run `make browser-deps` (apt-get install "
@@ -46,14 +48,27 @@ def page(app_url: str) -> Iterator[Any]:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1360, "height": 900})
-        pg.set_default_timeout(30_000)
-        pg.requests = []  # every URL the page asks for, to prove nothing leaves localhost
-        pg.on("request", lambda r: pg.requests.append(r.url))
-        pg.goto(app_url)
-        pg.locator("#tq-input textarea").wait_for()
-        yield pg
+        yield browser
         browser.close()
+
+
+def open_page(browser: Any, app_url: str, width: int, height: int, phone: bool = False) -> Any:
+    """A fresh page on the chat; a phone has touch and a mobile viewport."""
+    pg = browser.new_page(viewport={"width": width, "height": height}, has_touch=phone,
+                          is_mobile=phone)
+    pg.set_default_timeout(30_000)
+    pg.requests = []  # every URL the page asks for, to prove nothing leaves localhost
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.goto(app_url)
+    pg.locator("#tq-input textarea").wait_for()
+    return pg
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    pg = open_page(browser, app_url, 1360, 900)
+    yield pg
+    pg.close()
 
 
 def ask(page: Any, question: str) -> Any:
@@ -135,3 +150,158 @@ def test_new_chat_clears_and_nothing_was_fetched_off_localhost(page: Any, app_ur
     assert "Ask a question" in page.locator("#tq-panel").inner_text()
     outside = [u for u in page.requests if not u.startswith((app_url, "data:", "blob:"))]
     assert outside == []
+
+
+# --- laptop (1366x768) and phone (390x844) ---------------------------------------------------
+
+VIEWPORTS = {"1366x768": (1366, 768, False), "390x844": (390, 844, True)}
+LINES = """e => { const r = document.createRange(); r.selectNodeContents(e);
+  return new Set([...r.getClientRects()].map(q => Math.round(q.top))).size; }"""
+
+
+@pytest.fixture(scope="module", params=list(VIEWPORTS))
+def sized(request: pytest.FixtureRequest, browser: Any, app_url: str) -> Iterator[Any]:
+    """One page per screen size; `sized.size` names it for screenshots."""
+    width, height, phone = VIEWPORTS[request.param]
+    pg = open_page(browser, app_url, width, height, phone)
+    pg.size, pg.phone = request.param, phone
+    yield pg
+    pg.close()
+
+
+def press(page: Any, target: Any) -> None:
+    """A tap on a phone, a click on a laptop."""
+    if page.phone:
+        target.tap()
+    else:
+        target.click()
+
+
+def new_chat(page: Any) -> None:
+    page.locator("#tq-new").click()
+    page.wait_for_function("!document.querySelector('#tq-chat .tq-answer')")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def in_view(page: Any, box: dict) -> bool:
+    vp = page.viewport_size
+    return (box["y"] >= 0 and box["y"] + box["height"] <= vp["height"] and box["x"] >= 0
+            and box["x"] + box["width"] <= vp["width"])
+
+
+def test_layout_fits_the_screen(sized: Any) -> None:
+    from ui.app import EXAMPLES
+
+    new_chat(sized)
+    assert sized.evaluate("document.documentElement.scrollWidth") <= sized.viewport_size["width"]
+    controls = [sized.locator("#tq-chat"), sized.locator("#tq-input textarea")]
+    if not sized.phone:  # a laptop shows the examples, New chat and Export without scrolling
+        controls += [sized.get_by_text("Example questions").first,
+                     sized.get_by_role("button", name=EXAMPLES[-1]), sized.locator("#tq-new"),
+                     sized.locator("#tq-export")]
+    for c in controls:
+        assert c.is_visible() and in_view(sized, c.bounding_box()), c
+    assert sized.locator("#tq-chat").bounding_box()["height"] >= 300
+    sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-start.png"))
+
+
+def test_chips_in_every_answer_open_their_own_sources(sized: Any) -> None:
+    new_chat(sized)
+    ask(sized, "Which UN Charter article is cited?")
+    ask(sized, "What did Kim give Putin?")
+    first, second = sized.locator("#tq-answer-0"), sized.locator("#tq-answer-1")
+    panel = sized.locator("#tq-panel")
+    visible = panel.locator(".tq-panel-turn:not([hidden])")
+    assert visible.count() == 1 and "Pungsan" in visible.inner_text()  # the latest answer's
+    press(sized, first.locator("a.tq-cite-link").first)  # the FIRST answer's chip
+    mark = panel.locator("#tq-panel-0-1 details[open] mark")
+    mark.wait_for(state="visible")
+    assert mark.inner_text().startswith("This provision is in accordance with Article 51")
+    assert visible.count() == 1 and visible.get_attribute("id") == "tq-panel-turn-0"
+    assert "Which UN Charter article is cited?" in visible.locator(".tq-panel-for").inner_text()
+    assert panel.locator(".tq-source.tq-active").get_attribute("id") == "tq-panel-0-1"
+    assert in_view(sized, mark.bounding_box())  # scrolled to, on a phone too
+    sized.locator(".tq-tip-float").evaluate("e => e.style.display = 'none'")  # clean screenshot
+    sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-first-answer-chip.png"))
+    press(sized, second.locator("a.tq-cite-link").first)  # and back to the second answer
+    mark = panel.locator("#tq-panel-1-1 details[open] mark")
+    mark.wait_for(state="visible")
+    assert "Pungsan" in mark.inner_text()
+    assert visible.get_attribute("id") == "tq-panel-turn-1"
+    assert not panel.locator("#tq-panel-0-1").is_visible()
+
+
+def test_new_answer_is_scrolled_into_view(sized: Any) -> None:
+    new_chat(sized)
+    example = sized.get_by_role("button", name="What did Kim give Putin?")
+    example.scroll_into_view_if_needed()
+    sized.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")  # to the bottom
+    press(sized, example)
+    sized.wait_for_function("document.querySelector('#tq-chat .tq-answer:not(.tq-streaming)')")
+    sized.wait_for_timeout(300)  # let the chat settle after its last update
+    answer = sized.locator("#tq-chat .tq-answer").last
+    box, chat = answer.bounding_box(), sized.locator("#tq-chat").bounding_box()
+    assert in_view(sized, box), box
+    assert chat["y"] - 1 <= box["y"] and box["y"] + box["height"] <= chat["y"] + chat["height"]
+    assert answer.locator("a.tq-cite-link").first.is_visible()
+    sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-new-answer.png"))
+
+
+def test_tapped_chip_tooltip_closes(sized: Any, browser: Any, app_url: str) -> None:
+    new_chat(sized)
+    chip = ask(sized, "Which UN Charter article is cited?").locator("a.tq-cite-link").first
+    card = sized.locator(".tq-tip-float")
+    if sized.phone:  # the tap scrolls down to the source: no card left floating over the panel
+        chip.tap()
+        sized.locator("#tq-panel-0-1 details[open] mark").wait_for(state="visible")
+        assert not card.is_visible()
+        chip.scroll_into_view_if_needed()
+        assert not card.is_visible()
+        sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-after-chip-tap.png"))
+        return
+    chip.hover()
+    card.wait_for(state="visible")
+    sized.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    # a touch screen of the same size: the panel is beside the chat, so the card shows on a tap
+    width, height, _ = VIEWPORTS[sized.size]
+    touch = browser.new_page(viewport={"width": width, "height": height}, has_touch=True)
+    try:
+        touch.goto(app_url)
+        touch.locator("#tq-input textarea").wait_for()
+        chip = ask(touch, "Which UN Charter article is cited?").locator("a.tq-cite-link").first
+        card = touch.locator(".tq-tip-float")
+        chip.tap()
+        card.wait_for(state="visible")
+        assert "Article 51" in card.inner_text()
+        touch.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-tooltip-tapped.png"))
+        touch.locator("#tq-title").tap()  # tap elsewhere
+        card.wait_for(state="hidden")
+        chip.tap()
+        card.wait_for(state="visible")
+        chip.tap()  # tap the same chip again
+        card.wait_for(state="hidden")
+    finally:
+        touch.close()
+
+
+def test_documents_table_is_readable(sized: Any) -> None:
+    sized.evaluate("window.scrollTo(0, 0)")
+    sized.get_by_role("tab", name="Documents").click()
+    try:
+        table = sized.locator("#tq-documents")
+        table.get_by_text("The Diplomatic Insight").filter(visible=True).first.wait_for()
+        heads = table.locator("th")
+        for i in range(heads.count()):
+            width = heads.nth(i).bounding_box()["width"]
+            assert width >= 100, (heads.nth(i).inner_text(), width)
+            assert heads.nth(i).locator(".header-content span").first.evaluate(LINES) == 1
+        dates = table.get_by_text("2024-06-21", exact=True).first
+        assert dates.evaluate(LINES) == 1
+        cells = table.locator(".virtual-row .body-cell .cell-wrap")
+        assert max(cells.nth(i).evaluate(LINES) for i in range(cells.count())) <= 6
+        doc = sized.evaluate("document.documentElement.scrollWidth")
+        assert doc <= sized.viewport_size["width"]  # the table scrolls, not the page
+        sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-documents.png"))
+    finally:
+        sized.get_by_role("tab", name="Chat").click()

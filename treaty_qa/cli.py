@@ -1,4 +1,4 @@
-"""`treaty-qa` command line: index, sources, ask, eval, chat.
+"""`treaty-qa` command line: index, sources, remove, ask, eval, chat.
 
 Settings are built here, once, and passed down. Known failures (`TreatyQAError`) print one line
 on stderr and exit 1 (2 for usage errors); nothing prints a traceback for them. Heavy imports
@@ -51,19 +51,21 @@ def _settings(**overrides: Any) -> Settings:
 
 @app.command()
 def index(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: corpus)")]
-    = None,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders (default: the corpus and the upload folder)")] = None,
     rebuild: Annotated[bool, typer.Option(help="Drop the index and build it from scratch")] = False,
 ) -> None:
-    """Index articles: clean, split into sentences, embed new ones, store in Chroma."""
+    """Index articles (the corpus and uploaded articles): clean, split into sentences, embed new
+    ones, store in Chroma."""
     from rich.console import Console
 
     settings = _settings()
     console = Console(stderr=True)
     if not rebuild:
+        from index.corpus import default_roots
         from index.stamp import unchanged
 
-        if (done := unchanged(settings, paths or [settings.corpus_dir])) is not None:
+        if (done := unchanged(settings, paths or default_roots(settings))) is not None:
             from index.report import IndexReport
 
             _summarize(console, IndexReport(**done, seconds=time.perf_counter() - _T0))
@@ -110,6 +112,26 @@ def sources(
     Console().print(table)
     n_clusters = len({d.cluster for d in docs})
     typer.echo(f"{len(docs)} documents, {n_clusters} independent sources (clusters).")
+
+
+@app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(help="Document id, as `treaty-qa sources` lists it")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm removing a shipped article (its "
+                                      "file is moved to <corpus>/.removed/, not deleted)")]
+    = False,
+) -> None:
+    """Remove a document: its sentence nodes, its record and its file (an upload is deleted; a
+    shipped article is moved aside, and only with --yes)."""
+    settings = _settings()
+
+    def body() -> Any:
+        from index.remove import remove_document
+
+        return remove_document(settings, doc_id, confirm_shipped=yes)
+
+    report = _run(body)
+    typer.echo(f"{report.line()} ({report.seconds:.2f} s)")
 
 
 def _read_questions(path: Path) -> list[dict[str, Any]]:
@@ -178,6 +200,7 @@ def ask(
 
     def body() -> None:
         from rag.engine import QAEngine
+        from rag.question import clean_question
 
         # an unreachable endpoint or a rejected key: one notice line, then answer offline
         engine = QAEngine.open(settings, probe=backend != "extractive")
@@ -197,8 +220,8 @@ def ask(
                     ans = engine.ask(item["q"], item.get("history") or [], backend, k)
                     typer.echo(json.dumps(as_dict(ans), ensure_ascii=False))
                 except InvalidQuestion as e:
-                    typer.echo(json.dumps({"question": item["q"], "error": str(e)},
-                                          ensure_ascii=False))
+                    typer.echo(json.dumps({"question": clean_question(item["q"]),
+                                           "error": str(e)}, ensure_ascii=False))
             return
         ans = engine.ask(question or "", [], backend, k)
         if as_json:

@@ -78,3 +78,22 @@ class LLMUnavailable(TreatyQAError):
 
 class InvalidSettings(TreatyQAError):
     """A setting has a value we cannot use."""
+
+
+class DuplicateDocument(InvalidDocument):
+    """An upload whose text is already indexed (same content, any file name)."""
+
+    def __init__(self, path: str, title: str, doc_id: str) -> None:
+        self.doc_id = doc_id
+        super().__init__(path, f"already indexed as {title} ({doc_id}); nothing was added")
+
+
+class UnknownDocument(TreatyQAError):
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        super().__init__(f"No indexed document has the id {doc_id!r}. List the ids with "
+                         "`treaty-qa sources` (or the Documents tab).")
+
+
+class ConfirmationRequired(TreatyQAError):
+    """Removing a shipped article needs an explicit yes (`--yes`, or the UI's checkbox)."""

@@ -29,7 +29,8 @@ class RichProgress:
 
 def build_with_progress(settings: Settings, console: Any, paths: Sequence[Path] | None = None,
                         rebuild: bool = False) -> Any:
-    """`index.pipeline.build_index` with a transient progress bar on `console`; its report."""
+    """`index.pipeline.build_index` with a transient progress bar on `console`; its report.
+    Without `paths` it indexes the corpus and the upload folder."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from index.pipeline import build_index

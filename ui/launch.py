@@ -3,7 +3,8 @@
 Loopback by default. A non-loopback bind needs a login (TREATY_QA_AUTH_USER and
 TREATY_QA_AUTH_PASSWORD) unless `allow_insecure_bind` (`--insecure`) is set, in which case a loud
 warning is printed. No share links, no analytics, no monitoring endpoint, no run history, and the
-data folders and the virtualenv are blocked from Gradio's file route.
+project, the data folders, the virtualenv and the home directory are blocked from Gradio's file
+routes (`blocked_paths`).
 
 >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
 (True, True, False)
@@ -14,11 +15,15 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from treaty_qa.errors import IndexNotBuilt, InvalidSettings
 from treaty_qa.settings import Settings
+
+PROJECT = Path(__file__).resolve().parents[1]  # the checkout: code, data, docs, the venv
 
 # Gradio reads this when it is first imported (always after this module: it is imported lazily
 # below); `analytics_enabled=False` is also passed explicitly. The one environment write.
@@ -70,25 +75,48 @@ def open_engine(settings: Settings) -> Any:
     except IndexNotBuilt:
         from rich.console import Console
 
+        from index.corpus import default_roots
         from treaty_qa.progress import build_with_progress
 
         console = Console(stderr=True)
-        console.print(f"No index yet: building it from {settings.corpus_dir} …", highlight=False,
+        roots = " and ".join(str(r) for r in default_roots(settings))
+        console.print(f"No index yet: building it from {roots} …", highlight=False,
                       soft_wrap=True)
-        report = build_with_progress(settings, console)
+        report = build_with_progress(settings, console)  # corpus and uploads
         console.print(f"Indexed {report.documents} documents ({report.nodes} sentences) in "
                       f"{report.seconds:.1f} s.", highlight=False, soft_wrap=True)
         return QAEngine.open(settings, probe=True)
 
 
+def blocked_paths(settings: Settings, keep: Sequence[Path]) -> list[str]:
+    """Folders Gradio must never serve nor copy into its cache: the data folders, the project,
+    the working directory, the virtualenv, Python itself and the home directory. A folder that
+    holds one in `keep` (Gradio's upload cache, the temp folder exports are written to) is left
+    out: blocking it would refuse every upload and export.
+
+    >>> s = Settings(_env_file=None, corpus_dir="/srv/a", upload_dir="/srv/u", index_dir="/srv/i")
+    >>> b = blocked_paths(s, keep=[Path("/srv/u/gradio")])
+    >>> "/srv/a" in b, "/srv/u" in b, str(PROJECT) in b, "/" in b
+    (True, False, True, False)
+    """
+    folders = [settings.corpus_dir, settings.upload_dir, settings.index_dir, PROJECT, Path.cwd(),
+               Path(sys.prefix), Path(sys.base_prefix), Path.home()]
+    kept = [Path(k).resolve() for k in keep]
+    return sorted({str(r) for r in (Path(f).resolve() for f in folders)
+                   if not any(k.is_relative_to(r) for k in kept)})
+
+
 def launch_options(settings: Settings, auth: tuple[str, str] | None, port: int) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch()`: safe defaults, our look, nothing remote."""
+    """Keyword arguments for `Blocks.launch()`: safe defaults, our look, nothing remote.
+    Gradio's file routes serve only its own cache (uploads, exports): no `allowed_paths`."""
+    from gradio.utils import get_upload_folder
+
     from ui.style import launch_kwargs
 
-    blocked = [settings.corpus_dir, settings.upload_dir, settings.index_dir, Path(sys.prefix)]
+    keep = [Path(get_upload_folder()), Path(tempfile.gettempdir())]  # uploads; exports
     return dict(server_name=settings.host, server_port=port, auth=auth, share=False,
                 max_file_size=settings.max_file_bytes, allowed_paths=[],
-                blocked_paths=[str(Path(p).resolve()) for p in blocked],
+                blocked_paths=blocked_paths(settings, keep),
                 footer_links=["api", "settings"], run_history=False, enable_monitoring=False,
                 mcp_server=False, pwa=False, ssr_mode=False, strict_cors=True,
                 show_error=False, **launch_kwargs())

@@ -3,6 +3,9 @@
 Pure functions: no Gradio, no engine. Every piece of text that comes from a question or a document
 goes through `html.escape` here, so a `<script>` in either shows as text. The HTML has no blank
 lines, so Gradio's Markdown renderer treats each message as one raw HTML block and leaves it alone.
+Gradio's chat sanitizer (Amuchina's default allow-list) drops every `data-*` attribute but keeps
+`id`, `class`, `role`, `title`, `open`, `hidden` and `#…` hrefs, so a chip names its answer and
+source in its href (`#tq-src-TURN-N`) and cards are found by id.
 
 >>> question_html("<script>alert(1)</script>")
 '<div class="tq-question">&lt;script&gt;alert(1)&lt;/script&gt;</div>'
@@ -63,8 +66,8 @@ def error_html(message: str) -> str:
 def _chip(c: Citation, turn: int) -> str:
     tip = (f'<span class="tq-tip" role="tooltip"><b>{esc(c.title)}</b>'
            f'<i>{esc(meta_text(c.outlet, c.published))}</i>“{esc(c.quote)}”</span>')
-    return (f'<sup class="tq-cite"><a class="tq-cite-link" href="#tq-src-{turn}-{c.n}" '
-            f'data-turn="{turn}" data-n="{c.n}"><span class="tq-br">[</span>{c.n}'
+    return (f'<sup class="tq-cite"><a class="tq-cite-link" href="#tq-src-{turn}-{c.n}">'
+            f'<span class="tq-br">[</span>{c.n}'
             f'<span class="tq-br">]</span></a>{tip}</sup>')
 
 
@@ -127,12 +130,12 @@ def source_html(c: Citation, article: str | None, turn: int, where: str) -> str:
     """One cited source: title, outlet and date, the quote, and the quote inside its article."""
     also = (f'<div class="tq-also">Also reported by {c.also_reported_by} other independent '
             f'source{"s" if c.also_reported_by != 1 else ""}</div>' if c.also_reported_by else "")
-    return (f'<div class="tq-source" id="tq-{where}-{turn}-{c.n}" data-cite="{turn}-{c.n}">'
+    return (f'<div class="tq-source" id="tq-{where}-{turn}-{c.n}">'
             f'<div class="tq-source-head"><span class="tq-num">{c.n}</span>'
             f'<span class="tq-title">{esc(c.title)}</span></div>'
             f'<div class="tq-meta">{esc(meta_text(c.outlet, c.published))}</div>'
             f'<blockquote class="tq-quote">{_lines(c.quote)}</blockquote>{also}'
-            f'<details class="tq-in-article" data-cite="{turn}-{c.n}">'
+            f'<details class="tq-in-article">'
             f'<summary>Show in article</summary>{article_html(article, c)}</details></div>')
 
 
@@ -164,30 +167,50 @@ def unsupported_note(ans: Answer) -> str:
             "</div>")
 
 
+def abstention_detail(text: str) -> str:
+    """What an abstention adds after "The sources don't say" (the title already says that).
+
+    >>> abstention_detail("The sources don't say. Nothing about Paris.")
+    'Nothing about Paris.'
+    """
+    return re.sub(r"^\s*the sources don['’]t say[.:!]?\s*", "", text, flags=re.I)
+
+
 def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
     """A whole assistant message: notices, answer or abstention, flags, sources."""
     if ans.abstained:
-        rest = re.sub(r"^\s*the sources don['’]t say[.:!]?\s*", "", ans.answer, flags=re.I)
+        rest = abstention_detail(ans.answer)
         body = (f'<div class="tq-abstain" role="status"><div class="tq-abstain-title">'
                 f"The sources don&#x27;t say</div>{_lines(rest) if rest else ''}</div>")
-        return f'<div class="tq-answer" data-turn="{turn}">{notices_html(ans)}{body}</div>'
+        return f'<div class="tq-answer" id="tq-answer-{turn}">{notices_html(ans)}{body}</div>'
     details = (f'<details class="tq-sources-toggle"><summary>Sources ({len(ans.citations)})'
                f"</summary>{sources_html(ans, lookup, turn, 'msg')}</details>"
                if ans.citations else "")
-    return (f'<div class="tq-answer" data-turn="{turn}">{notices_html(ans)}'
+    return (f'<div class="tq-answer" id="tq-answer-{turn}">{notices_html(ans)}'
             f'<div class="tq-text">{answer_text_html(ans, turn)}</div>'
             f"{unsupported_note(ans)}{corroboration_html(ans)}{details}</div>")
 
 
-def panel_html(ans: Answer | None, lookup: ArticleLookup, turn: int) -> str:
-    """The sources panel for the current answer."""
-    if ans is None:
+def panel_html(turns: Sequence[Answer], lookup: ArticleLookup) -> str:
+    """The sources panel: every answer's sources, the latest shown and the others `hidden`, so a
+    citation chip in any earlier answer can show its own sources (the page script unhides them).
+
+    >>> panel_html([], lambda _: None).count("Ask a question")
+    1
+    """
+    if not turns:
         return ('<div class="tq-panel-empty">Ask a question: the sources of the answer appear '
                 "here. Click a citation marker to see its quote inside the article.</div>")
-    if ans.abstained:
-        return ('<div class="tq-panel-empty">No source answers the last question, so nothing is '
-                "cited.</div>")
-    return sources_html(ans, lookup, turn, "panel")
+    parts = []
+    for turn, ans in enumerate(turns):
+        body = ('<div class="tq-panel-empty">No source answers this question, so nothing is '
+                "cited.</div>" if ans.abstained or not ans.citations
+                else sources_html(ans, lookup, turn, "panel"))
+        shown = "" if turn == len(turns) - 1 else " hidden"
+        parts.append(f'<section class="tq-panel-turn" id="tq-panel-turn-{turn}"{shown}>'
+                     f'<div class="tq-panel-for">Answer {turn + 1}: <q>{esc(ans.question)}</q>'
+                     f"</div>{body}</section>")
+    return "".join(parts)
 
 
 def mode_badge_html(mode: str, documents: int, notice: str | None = None) -> str:
@@ -224,7 +247,8 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
     for i, a in enumerate(turns, 1):
         out += [f"## {i}. {_md(a.question)}", ""]
         if a.abstained:
-            out += [f"> **The sources don't say.** {_md(a.answer)}", ""]
+            rest = abstention_detail(a.answer)
+            out += [f"> **The sources don't say.**{' ' + _md(rest) if rest else ''}", ""]
         else:
             out += [_md(a.answer), ""]
         if a.corroboration > 1:

@@ -92,7 +92,28 @@ CSS = """
   box-shadow: 0 0 0 1px #f59e0b; }
 .tq-missing { font-family: inherit; color: var(--body-text-color-subdued); }
 .tq-panel-empty { color: var(--body-text-color-subdued); font-size: 0.9rem; padding: 8px 2px; }
-#tq-panel { max-height: 720px; overflow-y: auto; }
+#tq-panel { max-height: max(320px, calc(100dvh - 170px)); overflow-y: auto; }
+.tq-panel-turn[hidden] { display: none !important; }
+.tq-panel-for { font-size: 0.85rem; color: var(--body-text-color-subdued); margin: 0 0 8px; }
+
+/* The chat fills the screen but leaves the examples, New chat and Export above the fold on a
+   1366x768 laptop; on a phone it leaves room for the question box. */
+#tq-chat { --tq-chat-height: clamp(300px, calc(100dvh - 390px), 820px); }
+@media (max-width: 767px) {
+  #tq-chat { --tq-chat-height: clamp(320px, calc(100dvh - 290px), 640px); }
+  #tq-panel { max-height: 80dvh; }
+}
+/* Documents on a phone: columns keep a readable width and the table scrolls sideways, instead of
+   squeezing six columns into 330 px (one letter per line). Gradio sets the widths inline. */
+@media (max-width: 640px) {
+  #tq-documents table, #tq-documents .virtual-body { width: max-content !important; }
+  #tq-documents th, #tq-documents td, #tq-documents .body-cell { width: 8.5rem !important;
+    min-width: 8.5rem !important; max-width: 8.5rem !important; flex: 0 0 8.5rem !important;
+    overflow-wrap: break-word; word-break: normal; }
+  #tq-documents th:first-child, #tq-documents td:first-child,
+  #tq-documents .body-cell:first-child { width: 13rem !important; min-width: 13rem !important;
+    max-width: 13rem !important; flex: 0 0 13rem !important; }
+}
 #tq-documents * { font-family: var(--font) !important; }
 .tq-status-ok { color: #065f46; } .tq-status-bad { color: #b91c1c; }
 .dark .tq-abstain { background: #451a03; color: #fde68a; }
@@ -101,21 +122,20 @@ CSS = """
 .dark .tq-article mark { background: #facc15; }
 """
 
-# Delegated from the document so it works for messages Gradio renders later. The chip reveals
-# its source in the side panel when the panel shows that answer, else inside the message.
+# Delegated from the document so it works for messages Gradio renders later. Gradio's chat
+# sanitizer drops data-* attributes, so a chip names its answer and source in its href
+# (#tq-src-TURN-N) and the panel, which holds every answer's sources, finds the card by id.
 HEAD = """<script>
 (function () {
-  function cite(a) {
-    var m = /tq-src-(\\d+)-(\\d+)/.exec(a.getAttribute('href') || '');
-    return m ? m[1] + '-' + m[2] : null;
-  }
   function reveal(a) {
-    var key = cite(a); if (!key) return;
-    var sel = '.tq-source[data-cite="' + key + '"]';
-    var card = document.querySelector('#tq-panel ' + sel);
-    if (!card) {
-      var msg = a.closest('.tq-answer');
-      card = msg && msg.querySelector(sel);
+    var m = /tq-src-(\\d+)-(\\d+)/.exec(a.getAttribute('href') || ''); if (!m) return;
+    var card = document.getElementById('tq-panel-' + m[1] + '-' + m[2]);
+    if (card) {  // show that answer's sources, hide the others
+      var group = card.closest('.tq-panel-turn');
+      document.querySelectorAll('#tq-panel .tq-panel-turn').forEach(function (g) {
+        g.hidden = g !== group; });
+    } else {  // no panel card: open the sources inside the message
+      card = document.getElementById('tq-msg-' + m[1] + '-' + m[2]);
       var box = card && card.closest('details.tq-sources-toggle');
       if (box) box.open = true;
     }
@@ -130,7 +150,7 @@ HEAD = """<script>
   }
   // The hover card lives on <body>: inside the chat, its scroll box and transforms clip it.
   document.documentElement.classList.add('tq-js');
-  var card = null, current = null;
+  var card = null, current = null, touch = false, wasOpen = false;
   function show(sup) {
     current = sup;
     var src = sup.querySelector('.tq-tip'); if (!src) return;
@@ -147,20 +167,60 @@ HEAD = """<script>
   }
   function hide() { current = null; if (card) card.style.display = 'none'; }
   function citeOf(ev) { return ev.target.closest && ev.target.closest('.tq-cite'); }
+  function onScreen(e) {
+    var r = e.getBoundingClientRect();
+    return e.isConnected && r.bottom > 0 && r.top < window.innerHeight;
+  }
   document.addEventListener('mouseover', function (ev) {
     var sup = citeOf(ev); if (sup) show(sup); else hide();
   }, true);
   document.addEventListener('focusin', function (ev) {
     var sup = citeOf(ev); if (sup) show(sup); else hide();
   }, true);
+  // A tap elsewhere closes the card; a second tap on the same chip closes it too.
+  document.addEventListener('pointerdown', function (ev) {
+    var sup = citeOf(ev);
+    touch = ev.pointerType !== 'mouse'; wasOpen = !!sup && sup === current;
+    if (!sup) hide();
+  }, true);
+  document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') hide(); }, true);
   document.addEventListener('scroll', function () {  // follow the chip, or go if it went
-    if (current) { if (current.isConnected) show(current); else hide(); }
+    if (current) { if (onScreen(current)) show(current); else hide(); }
   }, true);
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a.tq-cite-link');
     if (!a) return;
-    ev.preventDefault(); ev.stopPropagation(); reveal(a);
+    ev.preventDefault(); ev.stopPropagation();
+    var sup = a.closest('.tq-cite');
+    if (touch && wasOpen) hide(); else if (sup) show(sup);
+    reveal(a);
+    if (current && !onScreen(current)) hide();
   }, true);
+  // Keep the newest answer in view (on a phone the page may be scrolled to the examples):
+  // when an answer appears or finishes, scroll the chat box, then the page, to its start.
+  var seen = '', queued = false;
+  function follow() {
+    queued = false;
+    var all = document.querySelectorAll('#tq-chat .tq-answer, #tq-chat .tq-error');
+    var last = all[all.length - 1];
+    var key = all.length + (last && last.classList.contains('tq-streaming') ? 's' : '');
+    if (key === seen) return;
+    seen = key;
+    if (!last) return;
+    var box = last.closest('.bubble-wrap'), r = last.getBoundingClientRect();
+    if (box) {
+      var b = box.getBoundingClientRect();
+      if (r.top < b.top || r.top > b.bottom - 60)
+        box.scrollTop += r.height > b.height - 16 ? r.top - b.top - 8 : r.bottom - b.bottom + 8;
+      r = last.getBoundingClientRect();
+    }
+    var vh = window.innerHeight;
+    if (r.top < 0 || r.top > vh - 60)
+      window.scrollBy(0, r.height > vh - 24 ? r.top - 12 : r.bottom - vh + 12);
+  }
+  new MutationObserver(function () {
+    if (!queued) { queued = true; requestAnimationFrame(follow); }
+  }).observe(document.documentElement, {childList: true, subtree: true});
 })();
 </script>"""
 

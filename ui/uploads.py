@@ -15,8 +15,8 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from index.corpus import SUPPORTED, doc_id_for
-from treaty_qa.errors import InvalidDocument
+from index.corpus import SUPPORTED, doc_id_for, read_article
+from treaty_qa.errors import DuplicateDocument, InvalidDocument
 from treaty_qa.settings import Settings
 
 MAX_NAME = 100
@@ -82,6 +82,44 @@ def check_bytes(name: str, data: bytes, max_bytes: int) -> str:
                               "UTF-8") from e
 
 
+NOT_RECEIVED = "the file was not uploaded through this chat; upload it with the upload box"
+
+
+def received_upload(path: str | Path, cache_dir: Path | None) -> Path:
+    """`path`, resolved, if it is a file Gradio received: a regular file inside Gradio's upload
+    cache `cache_dir`, both as written and with every symlink resolved. Anything else (another
+    server path, `..`, a symlink out of the cache, no cache) is `InvalidDocument`; nothing is
+    opened.
+
+    >>> import tempfile
+    >>> cache = Path(tempfile.mkdtemp()).resolve()
+    >>> _ = (cache / "note.txt").write_text("An article.")
+    >>> received_upload(cache / "note.txt", cache) == cache / "note.txt"
+    True
+    >>> outside = Path(tempfile.mkdtemp()) / "secret.txt"
+    >>> _ = outside.write_text("The launch code is 42.")
+    >>> (cache / "link.txt").symlink_to(outside)
+    >>> received_upload(cache / "link.txt", cache)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    treaty_qa.errors.InvalidDocument: link.txt: the file was not uploaded through this chat; ...
+    """
+    given = Path(path)
+    if cache_dir is None:
+        raise InvalidDocument(shown(given.name), NOT_RECEIVED)
+    try:
+        root = cache_dir.resolve(strict=True)
+        real = given.resolve(strict=True)
+        ok = (given.is_absolute() and ".." not in given.parts and real != root
+              and any(given.is_relative_to(r) for r in (cache_dir.absolute(), root))
+              and real.is_relative_to(root) and real.is_file())
+    except (OSError, RuntimeError, ValueError):  # missing, symlink loop, NUL byte in the path
+        ok = False
+    if not ok:
+        raise InvalidDocument(shown(given.name), NOT_RECEIVED)
+    return real
+
+
 def _unique(directory: Path, name: str, taken_ids: Collection[str]) -> Path:
     """A path in `directory` that exists nowhere yet and whose document id is not taken."""
     stem, _, ext = name.rpartition(".")
@@ -114,9 +152,33 @@ def save_upload(settings: Settings, src: Path, original_name: str,
     return dest
 
 
+def refuse_duplicate(engine: Any, src: Path, original_name: str) -> None:
+    """`DuplicateDocument` ("already indexed as <title> (<doc_id>)") when the upload's body text
+    is already indexed under any name (`index.corpus.content_hash`: whitespace-folded text, so
+    re-saved or re-wrapped copies count; front matter, HTML tags and file names do not).
+    A file that cannot be read as an article passes: saving and indexing report it."""
+    from index.catalog import same_content
+
+    name = safe_name(original_name)
+    max_bytes = engine.settings.max_file_bytes
+    with src.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    check_bytes(original_name, data, max_bytes)
+    try:
+        article = read_article(Path(name), None, max_bytes, data=data)
+    except InvalidDocument:
+        return
+    with engine.store.guard():
+        dup = same_content(engine.store, article.content_sha256)
+    if dup is not None:
+        raise DuplicateDocument(shown(original_name), dup.title, dup.doc_id)
+
+
 def add_upload(engine: Any, src: Path, original_name: str, progress: Any = None) -> Path:
-    """Save an upload and index it; the saved file is removed again if it cannot be indexed."""
+    """Save an upload and index it; refused before anything is written when the same text is
+    already indexed; the saved file is removed again if it cannot be indexed."""
     taken = {d.doc_id for d in engine.documents()}
+    refuse_duplicate(engine, src, original_name)
     dest = save_upload(engine.settings, src, original_name, taken)
     try:
         report = engine.index_files([dest], progress)

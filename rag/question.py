@@ -1,0 +1,31 @@
+"""The one cleaning every question gets before anything reads or shows it (engine, CLI, chat).
+
+Control characters (NUL, ESC, DEL, C1) and invisible format characters (zero-width, bidi embeddings
+and overrides such as U+202E, the BOM, soft hyphens, Unicode tag characters) are removed; line
+breaks, tabs and other whitespace become one space. The chat echoes the cleaned text, so a bubble
+never shows a reversed or hidden part the engine did not read, and a question made only of such
+characters is empty.
+
+>>> clean_question("Hello there\\nWhich UN\\u202e Charter article\\x00 is cited?\\t")
+'Hello there Which UN Charter article is cited?'
+>>> clean_question("\\x00\\x1b[2J\\u202e\\u200b \\n")
+'[2J'
+>>> clean_question("\\x07\\u2066\\u200b\\r\\n")
+''
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"\s+")  # str-pattern \s: \t \n \r \v \f, \x1c-\x1f, \x85, U+2028/2029, …
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # C0/C1 controls that are not whitespace, DEL
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"  # format
+    "\ud800-\udfff\U000e0000-\U000e007f]")  # lone surrogates, tag characters
+
+
+def clean_question(text: str) -> str:
+    """`text` without control and invisible characters, whitespace runs as one space, stripped
+    (see the module docstring)."""
+    return _SPACE.sub(" ", _HIDDEN.sub("", text or "")).strip()
