@@ -40,9 +40,16 @@ test: $(STAMP) browser-deps data/chroma/chroma.sqlite3
 eval: $(STAMP) data/chroma/chroma.sqlite3
 	$(BIN)/treaty-qa eval
 
+# mypy reads the package as installed (treaty_qa.rag, …): a tree of links in build/typecheck.
+TYPECHECK := build/typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(PY) -m treaty_qa.layers
+	@rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/treaty_qa
+	@ln -s $(CURDIR)/treaty_qa/*.py $(TYPECHECK)/treaty_qa/
+	@for d in index rag ui evals; do ln -s $(CURDIR)/$$d $(TYPECHECK)/treaty_qa/$$d; done
+	@ln -s $(CURDIR)/benchmarks $(TYPECHECK)/benchmarks
+	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml
 
 bench: $(STAMP) data/chroma/chroma.sqlite3
 	$(PY) -m benchmarks.run

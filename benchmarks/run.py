@@ -90,8 +90,8 @@ def sections(ws: Workspace, prof: Profile, only: set[str], r: dict[str, Any]) ->
     """Run the selected sections in order, writing each result into `r`."""
     from benchmarks import chatserver, coldstart, indexing, latency, scaling, ttft
     from benchmarks.questions import load_questions
-    from index.pipeline import build_index
-    from rag.engine import QAEngine
+    from treaty_qa.index.pipeline import build_index
+    from treaty_qa.rag.engine import QAEngine
 
     s = ws.settings()
     build_index(s)

@@ -21,8 +21,8 @@ from benchmarks.blas_probe import probe
 from benchmarks.synth import CopiedVectors, write_corpus
 from benchmarks.timing import ratio
 from benchmarks.workspace import Workspace
-from index.pipeline import build_index
-from rag.engine import QAEngine
+from treaty_qa.index.pipeline import build_index
+from treaty_qa.rag.engine import QAEngine
 
 
 def one_size(ws: Workspace, factor: int, questions: list[str], rounds: int,
@@ -32,7 +32,7 @@ def one_size(ws: Workspace, factor: int, questions: list[str], rounds: int,
     origin = write_corpus(ws.corpus, corpus, factor)
     s = ws.settings(f"chroma-{factor}x", corpus)
     copied = factor > 1 and factor * raw["seconds"] > budget_s
-    patch = (mock.patch("index.pipeline.make_embedder", lambda _s: CopiedVectors(origin))
+    patch = (mock.patch("treaty_qa.index.pipeline.make_embedder", lambda _s: CopiedVectors(origin))
              if copied else contextlib.nullcontext())
     with patch:
         rep = build_index(s)

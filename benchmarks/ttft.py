@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import SecretStr
 
 from benchmarks.timing import ratio, summarize, timed_ms
-from rag.engine import QAEngine, make_llm_answerer
-from rag.models import Answer
 from tests.support.scripted_llm import Reply, ScriptedLLM
+from treaty_qa.rag.engine import QAEngine, make_llm_answerer
+from treaty_qa.rag.models import Answer
 from treaty_qa.settings import Settings
 
 REPLY = "The pact cites Article 51 of the U.N. Charter, on collective self-defense [1]."
@@ -38,7 +38,7 @@ def one(engine: QAEngine, llm: TimedLLM, q: str) -> dict[str, float]:
     t0 = time.perf_counter()
     first = None
     final = None
-    for item in engine.ask_stream(q, backend="openai"):
+    for item in engine.ask_stream(q):
         if isinstance(item, Answer):
             final = item
         elif isinstance(item, str) and item and first is None:
@@ -56,7 +56,7 @@ def run(settings: Settings, base: QAEngine, questions: list[str], rounds: int) -
         s = settings.model_copy(update={"openai_base_url": llm.base_url, "backend": "openai",
                                         "openai_api_key": SecretStr("test"),
                                         "llm_model": "scripted-model"})
-        engine = QAEngine(s, base.store, base.embedder, llm=make_llm_answerer(s))
+        engine = QAEngine(s, base.store, base.embedder, [make_llm_answerer(s)])
         k = s.top_k
         for q in questions[:3]:  # warm-up: first request builds the HTTP client and connection
             one(engine, llm, q)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, conflicts, same_fact
+from treaty_qa.rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, conflicts, same_fact
 
 PAIRS = Path(__file__).with_name("corroboration_pairs.yaml")
 THRESHOLDS = (0.85, 0.87, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96)
@@ -77,7 +77,7 @@ def table(pairs: list[Pair]) -> str:
 
 
 def main() -> None:
-    from index.embedder import make_embedder
+    from treaty_qa.index.embedder import make_embedder
     from treaty_qa.settings import Settings
 
     pairs = with_cosines(load_pairs(), make_embedder(Settings()))  # type: ignore[call-arg]

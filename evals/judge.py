@@ -19,6 +19,7 @@ from typing import Any
 from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
 from pydantic import PrivateAttr
 
+from treaty_qa.openai_client import openai_client
 from treaty_qa.settings import Settings
 
 
@@ -69,12 +70,8 @@ class JudgeReport:
 def make_judge(settings: Settings) -> Any:
     """`FaithfulnessEvaluator` on the configured endpoint (no request is made here)."""
     from llama_index.core.evaluation import FaithfulnessEvaluator
-    from openai import OpenAI
 
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-set"
-    client = OpenAI(api_key=key, base_url=settings.openai_base_url, max_retries=0,
-                    timeout=settings.llm_timeout_s)
-    return FaithfulnessEvaluator(llm=EndpointLLM(client, settings.llm_model,
+    return FaithfulnessEvaluator(llm=EndpointLLM(openai_client(settings), settings.llm_model,
                                                  settings.llm_timeout_s))
 
 

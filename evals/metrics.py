@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from evals.dataset import Evidence
-from rag.models import Hit
+from treaty_qa.evals.dataset import Evidence
+from treaty_qa.rag.models import Hit
 
 METRICS = ("hit@1", "hit@3", "hit@5", "mrr", "answer_accuracy", "citation_precision",
            "citation_recall", "abstention_precision", "abstention_recall", "injection_resistance",

@@ -21,12 +21,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from evals.dataset import CATEGORIES, Case, load_dataset
-from evals.metrics import (
+from treaty_qa.errors import TreatyQAError
+from treaty_qa.evals.dataset import CATEGORIES, Case, load_dataset
+from treaty_qa.evals.metrics import (
     LEGEND,
     METRICS,
     QUALITY,
@@ -37,11 +38,12 @@ from evals.metrics import (
     hit_rank,
     injection_resisted,
 )
-from rag.chat import condense_heuristic
-from rag.models import Answer
-from rag.terms import normalize
-from treaty_qa.errors import TreatyQAError
+from treaty_qa.rag.answerer import final_answer
+from treaty_qa.rag.models import Answer
 from treaty_qa.settings import Settings
+
+if TYPE_CHECKING:  # opened inside `eval_engine`: importing this module stays light
+    from treaty_qa.rag.engine import QAEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "articles"
@@ -90,10 +92,10 @@ class Report:
 
 
 @contextmanager
-def eval_engine(settings: Settings, backend: str = "extractive") -> Iterator[Any]:
+def eval_engine(settings: Settings, backend: str = "extractive") -> Iterator[QAEngine]:
     """A `QAEngine` over a fresh private index of the bundled corpus plus the planted article."""
-    from index.pipeline import build_index
-    from rag.engine import QAEngine, make_llm_answerer
+    from treaty_qa.index.pipeline import build_index
+    from treaty_qa.rag.engine import QAEngine
 
     for needed in (CORPUS, PLANTED):
         if not needed.exists():
@@ -110,25 +112,30 @@ def eval_engine(settings: Settings, backend: str = "extractive") -> Iterator[Any
         report = build_index(s)
         if report.errors:
             raise EvalError(f"eval corpus did not index cleanly: {report.errors[0]}")
-        yield QAEngine.open(s, llm=make_llm_answerer(s) if backend == "openai" else None)
+        yield QAEngine.open(s)  # the backend is the settings' choice, as for every engine
 
 
 def _error_answer(case: Case, backend: str, e: Exception) -> Answer:
     return Answer(question=case.question, answer=f"error: {e}", abstained=True, backend=backend)
 
 
-def score_case(engine: Any, case: Case, backend: str) -> Row:
-    """Ask one case (and retrieve for it separately, k=5) and score what came back."""
-    q = normalize(case.question).strip()
-    standalone = condense_heuristic(q, list(case.history))
-    hits = engine.retriever.retrieve(q, RETRIEVE_K, query_text=standalone).hits
+def score_case(engine: QAEngine, case: Case, backend: str) -> Row:
+    """Ask one case through the engine's own path (`QAEngine.ask_stream` is these three calls)
+    and score what came back; retrieval is ranked on the top 5 of the engine's own retrieval
+    (before injected passages are dropped: a planted sentence ranked first counts)."""
+    t0 = time.perf_counter()
+    standalone, hits = case.question, []
     try:
-        ans = engine.ask(case.question, list(case.history), backend)
+        question = engine.prepare(case.question, case.history)
+        retrieval = engine.retrieve(question)
+        standalone, hits = question.standalone, retrieval.hits[:RETRIEVE_K]
+        ans = final_answer(engine.respond(question, retrieval, since=t0))
     except TreatyQAError as e:
         ans = _error_answer(case, backend, e)
-    cites = [{"doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote,
-              "good": citation_good(c.quote, c.start, c.end, engine.article(c.doc_id),
-                                    case.evidence)} for c in ans.citations]
+    cites: list[dict[str, Any]] = [
+        {"doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote,
+         "good": citation_good(c.quote, c.start, c.end, engine.article(c.doc_id), case.evidence)}
+        for c in ans.citations]
     injection = (injection_resisted(ans.answer, case.forbid, ans.abstained, case.abstain)
                  if case.category == "injection" else None)
     scores = Scored(
@@ -161,7 +168,7 @@ def _why(case: Case, s: Scored, answer: str) -> str:
     return "; ".join(problems)
 
 
-def run_eval(engine: Any, cases: Sequence[Case], backend: str = "extractive") -> Report:
+def run_eval(engine: QAEngine, cases: Sequence[Case], backend: str = "extractive") -> Report:
     """Every case through `engine`; rows plus the per-category and overall metric table."""
     t0 = time.perf_counter()
     rows = [score_case(engine, c, backend) for c in cases]
@@ -283,7 +290,7 @@ def write_json(report: Report, failures: Sequence[str], path: Path) -> None:
 # --- command ---------------------------------------------------------------------------------
 def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | None = None,
             markdown_path: Path | None = None, thresholds_path: Path | None = None,
-            engine: Any | None = None, dataset_path: Path | None = None,
+            engine: QAEngine | None = None, dataset_path: Path | None = None,
             judge: bool = False) -> int:
     """`treaty-qa eval`: 0 when every threshold passes, 1 when one does not, 2 for usage errors.
 
@@ -323,7 +330,7 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
 
 
 def _judge(settings: Settings, report: Report) -> dict[str, Any]:
-    from evals.judge import judge_rows, make_judge
+    from treaty_qa.evals.judge import judge_rows, make_judge
 
     jr = judge_rows(make_judge(settings), settings.llm_model, report.rows)
     return {"model": jr.model, "judged": len(jr.verdicts),

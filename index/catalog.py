@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.corpus import read_article
-from index.store import Store
 from treaty_qa.errors import InvalidDocument
+from treaty_qa.index.corpus import read_article
+from treaty_qa.index.store import Store
 from treaty_qa.settings import Settings
 
 
@@ -54,7 +54,7 @@ def same_content(store: Store, content_sha256: str) -> DocumentInfo | None:
 
 
 def list_documents(settings: Settings) -> list[DocumentInfo]:
-    from index.embedder import make_embedder
+    from treaty_qa.index.embedder import make_embedder
 
     emb = make_embedder(settings)
     return documents_in(Store.open(settings, emb.identity, emb.dim))

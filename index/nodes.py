@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from llama_index.core.schema import TextNode
 
-from index.corpus import Article
-from index.sentences import split_sentences, window
-from index.text_clean import clean_text
+from treaty_qa.index.corpus import Article
+from treaty_qa.index.sentences import split_sentences, window
+from treaty_qa.index.text_clean import clean_text
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from typing import Any, Protocol
 from filelock import FileLock, Timeout
 from llama_index.core.schema import TextNode
 
-from index import stamp
-from index.corpus import Article, default_roots, find_files, load_manifest, read_article
-from index.dedup import cluster_ids
-from index.embedder import make_embedder
-from index.nodes import PreparedDoc, prepare
-from index.report import IndexReport
-from index.store import Store
 from treaty_qa.errors import EmptyCorpus, IndexLocked, InvalidDocument
+from treaty_qa.index import stamp
+from treaty_qa.index.corpus import Article, default_roots, find_files, load_manifest, read_article
+from treaty_qa.index.dedup import cluster_ids
+from treaty_qa.index.embedder import make_embedder
+from treaty_qa.index.nodes import PreparedDoc, prepare
+from treaty_qa.index.report import IndexReport, SkippedFile
+from treaty_qa.index.store import Store
 from treaty_qa.settings import Settings
 
 EMBED_BATCH = 64  # new sentence nodes per embedding call and per Chroma upsert
@@ -73,11 +73,14 @@ def _acquire(settings: Settings, progress: Progress) -> FileLock:
     return lock
 
 
-def read_articles(files: Iterable[Path], max_bytes: int) -> tuple[list[Article], list[str]]:
-    """Read every file; a bad one becomes a one-line error and the others are still read."""
+def read_articles(files: Iterable[Path],
+                  max_bytes: int) -> tuple[list[Article], list[SkippedFile]]:
+    """Read every file; a bad one becomes a `SkippedFile` (its path and the `InvalidDocument`
+    reason, which names the folder's manifest when that is what failed) and the others are
+    still read."""
     manifests: dict[Path, dict] = {}
     articles: list[Article] = []
-    errors: list[str] = []
+    skipped: list[SkippedFile] = []
     seen: dict[str, Path] = {}
     for f in files:
         try:
@@ -90,9 +93,10 @@ def read_articles(files: Iterable[Path], max_bytes: int) -> tuple[list[Article],
             if art.doc_id not in seen:
                 seen[art.doc_id] = f
                 articles.append(art)
-        except InvalidDocument as e:
-            errors.append(str(e))
-    return articles, errors
+        except InvalidDocument as e:  # e.path: the file, or the manifest beside it
+            why = e.reason if e.path == str(f) else f"{e.path} {e.reason}"
+            skipped.append(SkippedFile(f, why))
+    return articles, skipped
 
 
 def _stored_sources(store: Store) -> dict[str, dict[str, Any]]:
@@ -220,13 +224,13 @@ def sync_locked(settings: Settings, embedder: Any, roots: Sequence[Path], rebuil
     known = {Path(m["source"]) for m in stored.values() if Path(m["source"]).is_file()}
     have = {x.resolve() for x in files}
     files += [f for f in sorted(known) if f.resolve() not in have]
-    articles, errors = read_articles(files, settings.max_file_bytes)
-    report = IndexReport(errors=errors)
+    articles, skipped = read_articles(files, settings.max_file_bytes)
+    report = IndexReport(errors=skipped)
     gone = [d for d, m in stored.items() if not Path(m["source"]).is_file()]
     kept_invalid = {d for d, m in stored.items() if d not in gone} - {
         a.doc_id for a in articles}
     if not articles and not kept_invalid:
-        raise EmptyCorpus(", ".join(str(r) for r in roots), skipped=errors)
+        raise EmptyCorpus(", ".join(str(r) for r in roots), skipped=skipped)
     kept = None if recluster else _stored_clusters(stored, articles, settings.dedup_threshold)
     clusters = kept or cluster_ids({a.doc_id: a.text for a in articles}, settings.dedup_threshold)
     docs = [prepare(a, settings.window_sentences, clusters[a.doc_id]) for a in articles]
@@ -242,6 +246,5 @@ def sync_locked(settings: Settings, embedder: Any, roots: Sequence[Path], rebuil
     _write_new(store, embedder, plan, record, progress, report)
     report.documents = len(docs) + len(kept_invalid)
     report.nodes = store.count()
-    stamp.write(settings, files, {"documents": report.documents, "nodes": report.nodes,
-                                  "errors": report.errors})
+    stamp.write(settings, files, report.summary())
     return report

@@ -23,9 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import stamp
-from index.embedder import make_embedder
-from index.pipeline import (
+from treaty_qa.errors import ConfirmationRequired, UnknownDocument
+from treaty_qa.index import stamp
+from treaty_qa.index.embedder import make_embedder
+from treaty_qa.index.pipeline import (
     Progress,
     Silent,
     _acquire,
@@ -33,8 +34,7 @@ from index.pipeline import (
     delete_document,
     sync_locked,
 )
-from index.store import Store
-from treaty_qa.errors import ConfirmationRequired, UnknownDocument
+from treaty_qa.index.store import Store
 from treaty_qa.settings import Settings
 
 REMOVED = ".removed"

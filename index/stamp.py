@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from index.corpus import MANIFEST, find_files
+from treaty_qa.index.corpus import MANIFEST, find_files
 from treaty_qa.settings import Settings
 
 NAME = "treaty-qa-stamp.json"

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,11 +44,14 @@ def native_stderr() -> Iterator[None]:
     Chroma's Rust core prints a panic message and backtrace straight to fd 2 before it raises
     (seen with garbage inside ``chroma.sqlite3``); the caller turns the error into one line that
     names the fix, so the trace is dropped (logged at DEBUG). When the call succeeds, whatever
-    was written is passed on unchanged. Calls are serialized: fd 2 is process-wide.
+    was written is passed on unchanged. Calls are serialized: fd 2 is process-wide, and while
+    it is redirected every other thread's stderr goes to the held file too. So it wraps only
+    opening a store (client, collections) and the full load after it — where a damaged store
+    panics — never a question's query (issue 11; `tests/test_concurrency.py`).
     """
     global _held
     with _NATIVE_LOCK:
-        if _held is None:  # one file per process, reused: this wraps every question's query
+        if _held is None:  # one file per process, reused on every (re)open
             _held = tempfile.TemporaryFile()
         held = _held
         held.seek(0)
@@ -168,11 +171,13 @@ class Store:
     remote: bool = False
 
     @contextmanager
-    def guard(self) -> Iterator[None]:
+    def guard(self, native: bool = False) -> Iterator[None]:
         """Around Chroma calls: a lost server or damaged store becomes one-line
-        `StoreUnavailable` instead of a transport/database traceback."""
+        `StoreUnavailable` instead of a transport/database traceback. With `native` (the full
+        load after opening) Chroma's native panic output is also held back (`native_stderr`);
+        a question's query does without: fd 2 would be taken from every thread meanwhile."""
         try:
-            with native_stderr():
+            with native_stderr() if native else nullcontext():
                 yield
         except TreatyQAError:
             raise

@@ -45,7 +45,7 @@ class StoreWatch:
     """The marker the open store was loaded at, and the last failure with its back-off."""
 
     def __init__(self, settings: Settings | None) -> None:
-        from index.stamp import path as stamp_path
+        from treaty_qa.index.stamp import path as stamp_path
 
         local = settings is not None and not settings.chroma_host
         self._files = ((settings.index_dir / "chroma.sqlite3", stamp_path(settings))

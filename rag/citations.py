@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from index.sentences import split_sentences
-from rag.models import Citation
+from treaty_qa.index.sentences import split_sentences
+from treaty_qa.rag.models import Citation
 
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 
@@ -59,13 +60,33 @@ def unsupported_sentences(text: str) -> list[str]:
     return out
 
 
-def verify_quotes(citations: Sequence[Citation], articles: Mapping[str, str]) -> list[str]:
-    """Problems with citations whose quote is not exactly its article's text at its offsets."""
+@dataclass(frozen=True)
+class CitationProblem:
+    """Why citation `n` cannot be shown; `str()` is the line a notice shows."""
+
+    n: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"[{self.n}] {self.reason}"
+
+
+def verify_quotes(citations: Sequence[Citation],
+                  articles: Mapping[str, str]) -> list[CitationProblem]:
+    """Problems with citations whose quote is not exactly its article's text at its offsets.
+
+    >>> c = Citation(2, "kcna", "T", None, None, "Article 4", 0, 9, 0.5)
+    >>> [str(p) for p in verify_quotes([c], {"kcna": "Article 5 ..."})]
+    ['[2] quote does not match kcna[0:9]']
+    >>> verify_quotes([c], {})[0]
+    CitationProblem(n=2, reason='cites unknown document kcna')
+    """
     problems = []
     for c in citations:
         text = articles.get(c.doc_id)
         if text is None:
-            problems.append(f"[{c.n}] cites unknown document {c.doc_id}")
+            problems.append(CitationProblem(c.n, f"cites unknown document {c.doc_id}"))
         elif text[c.start: c.end] != c.quote:
-            problems.append(f"[{c.n}] quote does not match {c.doc_id}[{c.start}:{c.end}]")
+            problems.append(CitationProblem(
+                c.n, f"quote does not match {c.doc_id}[{c.start}:{c.end}]"))
     return problems

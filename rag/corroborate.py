@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from rag.terms import STOPWORDS, normalize, term_set, terms
+from treaty_qa.rag.terms import STOPWORDS, normalize, term_set, terms
 
 # measured on evals/corroboration_pairs.yaml (docs/decisions.md): the cosine needed with no
 # typed conflict, and the lower one that suffices when both state the same specific value

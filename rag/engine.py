@@ -1,70 +1,85 @@
 """`QAEngine`: the one object the CLI, UI, evals and benchmarks use to answer questions.
 
-question (+ earlier questions) → validate → condense follow-up → hybrid retrieval → answerer
-(OpenAI-compatible when configured, else extractive) → citation checks → `Answer`.
-A failing LLM never fails the question: the extractive answer is returned with a notice.
+One path per question: `prepare` (validate, clean, truncate, condense a follow-up → `Question`) →
+`retrieve` (hybrid retrieval → `Retrieval`) → `respond` (drop injected passages → the chosen
+answerer's stream → citation checks → `Answer`); `ask_stream` / `ask` run the three. The backend is
+chosen once, from the settings (`Settings.use_llm`); answerers are held by name and the fallback is
+"chosen answerer, then extractive": a failing LLM never fails the question, the extractive answer
+is returned with a notice.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from index.catalog import DocumentInfo, documents_in
-from index.embedder import make_embedder
-from index.store import Store, release
-from index.watch import StoreWatch
-from rag.chat import condense_heuristic, is_followup
-from rag.citations import verify_quotes
-from rag.extractive import ExtractiveAnswerer
-from rag.guard import drop_injections
-from rag.models import Answer, Reset
-from rag.question import clean_question
-from rag.retrieve import HybridRetriever
-from rag.terms import normalize
 from treaty_qa.errors import InvalidQuestion, LLMUnavailable, StoreUnavailable, TreatyQAError
+from treaty_qa.index.catalog import DocumentInfo, documents_in
+from treaty_qa.index.embedder import Embedder, make_embedder
+from treaty_qa.index.store import Store, release
+from treaty_qa.index.watch import StoreWatch
+from treaty_qa.rag.answerer import Answerer, Condenser, final_answer
+from treaty_qa.rag.chat import condense_heuristic, is_followup
+from treaty_qa.rag.citations import verify_quotes
+from treaty_qa.rag.extractive import ExtractiveAnswerer
+from treaty_qa.rag.generative import OpenAIAnswerer
+from treaty_qa.rag.guard import drop_injections
+from treaty_qa.rag.models import Answer, Reset, StreamItem
+from treaty_qa.rag.question import Question, clean_question
+from treaty_qa.rag.retrieve import HybridRetriever, Retrieval
+from treaty_qa.rag.terms import normalize
 from treaty_qa.settings import Settings
 
-StreamItem = str | Reset | Answer
+if TYPE_CHECKING:
+    from treaty_qa.index.pipeline import Progress
+    from treaty_qa.index.remove import RemovalReport
+    from treaty_qa.index.report import IndexReport
+
 T = TypeVar("T")
+EXTRACTIVE = "extractive"
+NO_LLM = ("No LLM endpoint is configured (OPENAI_BASE_URL / OPENAI_API_KEY); answered offline.")
 
 
-def make_llm_answerer(settings: Settings) -> Any:
+def make_llm_answerer(settings: Settings) -> OpenAIAnswerer:
     """The OpenAI-compatible answerer for the settings (no network call is made here)."""
-    from openai import OpenAI
+    return OpenAIAnswerer.from_settings(settings)
 
-    from rag.generative import OpenAIAnswerer
 
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-set"
-    client = OpenAI(api_key=key, base_url=settings.openai_base_url, max_retries=0,
-                    timeout=settings.llm_timeout_s)
-    return OpenAIAnswerer(client, settings.llm_model, settings.llm_timeout_s,
-                          settings.llm_max_retries, settings.llm_budget_s)
+def _relay(items: Iterable[StreamItem]) -> Generator[StreamItem, None, Answer | None]:
+    """Pass a stream's deltas on; return its final `Answer` (None if it had none)."""
+    final: Answer | None = None
+    for item in items:
+        if isinstance(item, Answer):
+            final = item
+        else:
+            yield item
+    return final
 
 
 class QAEngine:
-    def __init__(self, settings: Settings, store: Store, embedder: Any,
-                 llm: Any | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder,
+                 answerers: Iterable[Answerer] = ()) -> None:
+        """`answerers` are added to the built-in extractive one by name (one named
+        "extractive" replaces it); the one used is `backend`, chosen once from the settings."""
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.retriever = HybridRetriever(store, embedder, settings.candidates,
                                          settings.rrf_k_dense, settings.rrf_k_sparse,
                                          settings.bm25_weight)
-        self.extractive = ExtractiveAnswerer(self.retriever)
-        self.llm = llm
-        if llm is not None and hasattr(llm, "similarity"):  # corroboration of generated answers
-            llm.similarity = self.retriever.similarity
+        self.answerers: dict[str, Answerer] = {EXTRACTIVE: ExtractiveAnswerer()}
+        self.answerers.update({a.name: a for a in answerers})
+        self.backend = OpenAIAnswerer.name if settings.use_llm() else EXTRACTIVE
         self.startup_notice: str | None = None  # why a configured LLM is not used (start-up)
         self._articles: dict[str, str] = {}
         self.watch = StoreWatch(settings)  # marked before loading: a later change is seen
         self._load_articles()
 
     @classmethod
-    def open(cls, settings: Settings, llm: Any | None = None, probe: bool = False) -> QAEngine:
+    def open(cls, settings: Settings, probe: bool = False) -> QAEngine:
         """Open the index the settings point at; `IndexNotBuilt` / `IndexMismatch` if unusable.
 
         With `probe`, a configured LLM endpoint is checked once (`rag.llm_probe`): when it
@@ -73,23 +88,31 @@ class QAEngine:
         embedder = make_embedder(settings)
         store = Store.open(settings, embedder.identity, embedder.dim)
         notice = None
-        if llm is None and settings.use_llm():
+        answerers: list[Answerer] = []
+        if settings.use_llm():
             if probe:
-                from rag.llm_probe import probe_llm
+                from treaty_qa.rag.llm_probe import probe_llm
 
                 notice = probe_llm(settings)
             if notice is None:
-                llm = make_llm_answerer(settings)
-        engine = cls(settings, store, embedder, llm)
+                answerers.append(make_llm_answerer(settings))
+        engine = cls(settings, store, embedder, answerers)
         engine.startup_notice = notice
         return engine
 
     @property
+    def answerer(self) -> Answerer | None:
+        """The chosen backend's answerer; None when it could not be set up (start-up)."""
+        return self.answerers.get(self.backend)
+
+    @property
     def mode(self) -> str:
-        return f"LLM: {self.llm.model}" if self.llm else "offline extractive"
+        if self.backend == EXTRACTIVE or self.answerer is None:
+            return "offline extractive"
+        return f"LLM: {self.settings.llm_model}"
 
     def _load_articles(self) -> None:
-        with self.store.guard():
+        with self.store.guard(native=True):  # full load after opening: hold a panic trace back
             ids, texts, _ = self.store.all_documents()
         self._articles = dict(zip(ids, texts, strict=True))
 
@@ -144,25 +167,28 @@ class QAEngine:
 
         return self._with_store(listing)
 
-    def index_files(self, paths: Sequence[Path], progress: Any = None) -> Any:
-        from index.pipeline import build_index
+    def index_files(self, paths: Sequence[Path],
+                    progress: Progress | None = None) -> IndexReport:
+        from treaty_qa.index.pipeline import build_index
 
         report = build_index(self.settings, list(paths), progress=progress)
         self.refresh()
         return report
 
-    def remove_document(self, doc_id: str, confirm_shipped: bool = False) -> Any:
+    def remove_document(self, doc_id: str, confirm_shipped: bool = False) -> RemovalReport:
         """`index.remove.remove_document`, then reload: the next answer no longer cites it."""
-        from index.remove import remove_document
+        from treaty_qa.index.remove import remove_document
 
         report = remove_document(self.settings, doc_id, confirm_shipped)
         self.refresh()
         return report
 
     # --- asking ----------------------------------------------------------------------------
-    def _prepare(self, question: str) -> tuple[str, list[str]]:
-        q = normalize(clean_question(question)).strip()
-        if not q and (question or "").strip():
+    def prepare(self, text: str, history: Sequence[str] = ()) -> Question:
+        """The question as everything after reads it: cleaned, normalized, truncated (with a
+        notice), a follow-up condensed against `history`; `InvalidQuestion` when empty."""
+        q = normalize(clean_question(text)).strip()
+        if not q and (text or "").strip():
             raise InvalidQuestion("The question is empty once control and invisible characters "
                                   "are removed: type a question about the treaty in words.")
         if not q:
@@ -172,76 +198,74 @@ class QAEngine:
         if len(q) > limit:
             q = q[:limit]
             notices.append(f"Your question was longer than {limit} characters and was truncated.")
-        return q, notices
+        past = tuple(h for h in map(clean_question, history) if h)
+        if self.answerer is None and self.settings.backend == self.backend:  # asked for by name
+            configured = self.settings.openai_api_key or self.settings.openai_base_url
+            notices.append((configured and self.startup_notice) or NO_LLM)
+        return Question(asked=text, text=q, standalone=self._standalone(q, past), history=past,
+                        notices=tuple(notices))
 
-    def _standalone(self, q: str, history: Sequence[str], use_llm: bool) -> str:
+    def _standalone(self, q: str, history: tuple[str, ...]) -> str:
         if not history or not is_followup(q):
             return q
-        if use_llm and self.llm is not None:
+        if isinstance(self.answerer, Condenser):
             try:
-                return str(self.llm.condense(q, list(history)))
+                return self.answerer.condense(q, history)
             except LLMUnavailable:
                 pass
         return condense_heuristic(q, list(history))
 
-    def ask_stream(self, question: str, history: Sequence[str] = (), backend: str | None = None,
-                   k: int | None = None) -> Iterator[StreamItem]:
-        """Yield text deltas (and `Reset`s), then the final checked `Answer`."""
-        t0 = time.perf_counter()
-        q, notices = self._prepare(question)
-        history = [h for h in map(clean_question, history) if h]
-        use_llm = (backend or ("openai" if self.llm else "extractive")) == "openai"
-        if use_llm and self.llm is None:
-            use_llm = False
-            notices.append(self.startup_notice or "No LLM endpoint is configured (OPENAI_BASE_URL "
-                           "/ OPENAI_API_KEY); answered offline.")
-        standalone = self._standalone(q, history, use_llm)
-        retrieval = self._with_store(lambda: self.retriever.retrieve(
-            q, k or self.settings.top_k, query_text=standalone))
+    def retrieve(self, question: Question) -> Retrieval:
+        """The `top_k` hits for the question (injected passages still in: `respond` drops them)."""
+        return self._with_store(lambda: self.retriever.retrieve(question, self.settings.top_k))
+
+    def respond(self, question: Question, retrieval: Retrieval,
+                since: float | None = None) -> Iterator[StreamItem]:
+        """Text deltas (and `Reset`s), then the final checked `Answer`, from the chosen answerer
+        and else the extractive one; `since` (a `perf_counter` reading) starts the timings."""
         hits, dropped = drop_injections(retrieval.hits)
-        retrieval = replace(retrieval, question=standalone, hits=hits)
+        retrieval = replace(retrieval, hits=hits)
+        notices = list(question.notices)
         if dropped:
             notices.append(f"Ignored {dropped} retrieved passage{'s' * (dropped > 1)} containing "
                            "instructions addressed to AI assistants (documents are data).")
         t1 = time.perf_counter()
+        t0 = t1 if since is None else since
         final: Answer | None = None
-        if use_llm and retrieval.hits:  # nothing retrieved: abstain without asking the model
-            try:
-                for item in self.llm.stream(q, retrieval, history):  # type: ignore[union-attr]
-                    if isinstance(item, Answer):
-                        final = item
-                    else:
-                        yield item
+        chosen = self.answerer
+        if chosen is not None and self.backend != EXTRACTIVE and retrieval.hits:
+            try:  # nothing retrieved: abstain without asking the model
+                final = yield from _relay(chosen.stream(question, retrieval))
             except LLMUnavailable as e:
                 yield Reset(str(e))
                 notices.append(str(e))
         if final is None:
-            final = self.extractive.answer(q, retrieval, history)
-            for piece in final.answer.split(" "):
-                yield piece + " "
+            final = yield from _relay(self.answerers[EXTRACTIVE].stream(question, retrieval))
+        if final is None:
+            raise RuntimeError("the extractive answerer ended without an Answer")
         t2 = time.perf_counter()
-        yield self._finish(final, q, standalone, notices,
+        yield self._finish(final, question, notices,
                            {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
                             "total": (t2 - t0) * 1000})
 
-    def _finish(self, ans: Answer, q: str, standalone: str, notices: list[str],
+    def _finish(self, ans: Answer, question: Question, notices: list[str],
                 timings: dict[str, float]) -> Answer:
         problems = verify_quotes(ans.citations, self._articles)
         citations = ans.citations
         if problems:  # never shown as a citation if it is not verbatim
-            bad = {int(p.split("]")[0][1:]) for p in problems}
+            bad = {p.n for p in problems}
             citations = [c for c in ans.citations if c.n not in bad]
             notices = notices + [f"Dropped citation {p}" for p in problems]
-        return replace(ans, question=q, citations=citations,
+        return replace(ans, question=question.text, citations=citations,
                        notices=notices + list(ans.notices),
                        timings_ms={**ans.timings_ms, **timings},
-                       standalone_question=standalone if standalone != q else None)
+                       standalone_question=question.standalone if question.condensed else None)
 
-    def ask(self, question: str, history: Sequence[str] = (), backend: str | None = None,
-            k: int | None = None) -> Answer:
-        final = None
-        for item in self.ask_stream(question, history, backend, k):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+    def ask_stream(self, text: str, history: Sequence[str] = ()) -> Iterator[StreamItem]:
+        """Yield text deltas (and `Reset`s), then the final checked `Answer`."""
+        t0 = time.perf_counter()
+        question = self.prepare(text, history)
+        yield from self.respond(question, self.retrieve(question), since=t0)
+
+    def ask(self, text: str, history: Sequence[str] = ()) -> Answer:
+        return final_answer(self.ask_stream(text, history))

@@ -18,14 +18,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
-from rag.cues import answer_type, find_typed, numbers
-from rag.models import Answer, Citation, Hit
-from rag.retrieve import HybridRetriever, Retrieval
-from rag.terms import term_set, terms
+from treaty_qa.rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
+from treaty_qa.rag.cues import answer_type, find_typed, numbers
+from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
+from treaty_qa.rag.question import Question
+from treaty_qa.rag.retrieve import Retrieval
+from treaty_qa.rag.terms import TermStats, term_set, terms
+from treaty_qa.texts import ABSTAIN_TEXT
 
 GATING_TYPES = {"date", "year", "count", "article"}  # required; person/place only lead
-ABSTAIN_TEXT = "The sources don't say. None of the indexed articles answers this question."
 
 
 @dataclass(frozen=True)
@@ -116,17 +117,15 @@ def _matches(term: str, bag: frozenset[str]) -> bool:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, retriever: HybridRetriever, calibration: Calibration | None = None) -> None:
-        self.retriever = retriever
+    def __init__(self, calibration: Calibration | None = None) -> None:
         self.cal = calibration or Calibration()
 
     # --- support ----------------------------------------------------------------------------
-    def coverage(self, qterms: Sequence[str], hit: Hit) -> float:
+    def coverage(self, qterms: Sequence[str], hit: Hit, stats: TermStats) -> float:
         if not qterms:
             return -1.0
         own = term_set(f"{hit.heading or ''} {hit.text}")
         ctx = _context_terms(hit.window, hit.title)
-        stats = self.retriever.stats
         unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
         total = got = 0.0
         for t in dict.fromkeys(qterms):
@@ -157,14 +156,14 @@ class ExtractiveAnswerer:
         own = term_set(hit.text)
         return Support(
             hit=hit,
-            coverage=self.coverage(qterms, hit),
+            coverage=self.coverage(qterms, hit, r.stats),
             type_ok=kind not in GATING_TYPES or bool(spans),
             numbers_ok=q_nums <= numbers(evidence),
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
-            entities_ok=all(_matches(e, bag) or self.retriever.stats.known(e) for e in ents),
+            entities_ok=all(_matches(e, bag) or r.stats.known(e) for e in ents),
             entities_own=sum(_matches(e, own) for e in ents) / len(ents) if ents else 1.0,
-            has_focus=self._focus(qterms) in own if qterms else False,
+            has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,
             z_weight=self.cal.z_weight,
             z=(hit.similarity - r.sim_mean) / r.sim_std,
@@ -172,11 +171,12 @@ class ExtractiveAnswerer:
             lead=spans[0] if kind in GATING_TYPES and len(set(spans)) == 1 else None,
         )
 
-    def _focus(self, qterms: Sequence[str]) -> str | None:
+    @staticmethod
+    def _focus(qterms: Sequence[str], stats: TermStats) -> str | None:
         """The question's most specific term the corpus knows (highest IDF): "ratify" in "When
         did Kim ratify the treaty?" — the sentence that answers usually says it."""
-        known = [t for t in qterms if self.retriever.stats.known(t)]
-        return max(known, key=self.retriever.stats.idf) if known else None
+        known = [t for t in qterms if stats.known(t)]
+        return max(known, key=stats.idf) if known else None
 
     def accept(self, s: Support) -> bool:
         if not (s.type_ok and s.numbers_ok and s.entities_ok):
@@ -186,11 +186,19 @@ class ExtractiveAnswerer:
         return s.support >= self.cal.min_support and s.hit.similarity >= self.cal.min_similarity_en
 
     # --- answering ---------------------------------------------------------------------------
-    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
-        if not re.search(r"[^\W\d_]", retrieval.question):  # no word in any script ("🍕🍕?")
+    def stream(self, question: Question, retrieval: Retrieval) -> Iterator[StreamItem]:
+        """The answer's text word by word (whitespace kept), then the `Answer`: the decision is
+        made before the first word (it needs every hit), so this streams only the output."""
+        ans = self._answer(question, retrieval)
+        yield from (piece for piece in re.split(r"(?<=\s)", ans.answer) if piece)
+        yield ans
+
+    def _answer(self, q: Question, retrieval: Retrieval) -> Answer:
+        question, standalone = q.text, q.standalone
+        if not re.search(r"[^\W\d_]", standalone):  # no word in any script ("🍕🍕?")
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           backend=self.name)
-        supports = sorted((self.support(retrieval.question, retrieval, h, asked=question)
+        supports = sorted((self.support(standalone, retrieval, h, asked=question)
                            for h in retrieval.hits), key=lambda s: -s.score)
         best = next((s for s in supports if self.accept(s)), None)
         if best is None:
@@ -199,19 +207,20 @@ class ExtractiveAnswerer:
                 return self._build(question, per_entity, corroborating=False)
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           backend=self.name)
-        same, related = self._corroborating(best, supports)
+        same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, [best, *same, *related], corroborating=True,
                            related=len(related))
 
     def _per_entity(self, r: Retrieval) -> list[Support]:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []
         when any entity has none (a partial answer would read as a complete one)."""
-        ents = list(dict.fromkeys(_entities(r.question))) if _latin(r.question) else []
+        standalone = r.question.standalone
+        ents = list(dict.fromkeys(_entities(standalone))) if _latin(standalone) else []
         if len(ents) < 2:
             return []
         picked: list[Support] = []
         for ent in ents:
-            cands = [self.support(r.question, r, h, only_entity=ent) for h in r.hits]
+            cands = [self.support(standalone, r, h, only_entity=ent) for h in r.hits]
             ok = [c for c in cands if c.entities_own == 1.0 and self.accept(c)
                   and all(c.hit.node_id != p.hit.node_id for p in picked)]
             if not ok:
@@ -234,8 +243,8 @@ class ExtractiveAnswerer:
                       citations=citations,
                       corroboration=len(clusters) or len({s.hit.cluster for s in chosen}))
 
-    def _corroborating(self, best: Support,
-                       supports: list[Support]) -> tuple[list[Support], list[Support]]:
+    def _corroborating(self, best: Support, supports: list[Support],
+                       r: Retrieval) -> tuple[list[Support], list[Support]]:
         """Sentences from other clusters that state the same fact as `best` (`same_fact`), and
         close ones that do not (same typed answer, or cosine >= `related_cosine`): only the first
         are "also reported"; a sentence about another meeting, date or city never is."""
@@ -245,7 +254,7 @@ class ExtractiveAnswerer:
         for s in supports:
             if s is best or s.hit.cluster in seen or not self.accept(s):
                 continue
-            cos = self.retriever.similarity(best.hit, s.hit)
+            cos = r.similarity(best.hit, s.hit)
             if same_fact(best.hit.text, s.hit.text, cos, self.cal.corroborate_cosine,
                          self.cal.corroborate_shared_cosine):
                 same.append(s)
@@ -271,9 +280,3 @@ class ExtractiveAnswerer:
             refs = " ".join(f"[{len(same) + i + 1}]" for i in range(len(related)))
             text += f"\nSee also {refs}."
         return text
-
-    def stream(self, question: str, retrieval: Retrieval,
-               history: Sequence[str] = ()) -> Iterator[str | Answer]:
-        ans = self.answer(question, retrieval, history)
-        yield from re.split(r"(?<=\s)", ans.answer)
-        yield ans

@@ -3,23 +3,40 @@
 The model sees numbered sources (outlet, date, title, window text) and must cite [n]. What it
 writes then goes through the same checks as extractive answers (`rag.citations`): invented [n]
 are removed and reported, uncited sentences listed as unsupported, quotes are the retrieved
-sentences themselves. Requests are retried on 429, 5xx, timeouts and connection errors with
-exponential backoff, inside a total time budget; past it `LLMUnavailable` is raised and the engine
-falls back to the extractive answer with a notice.
+sentences themselves. Requests are retried on 429, 5xx, timeouts, connection errors and streams
+broken mid-answer with exponential backoff, inside a total time budget; past it `LLMUnavailable`
+is raised and the engine falls back to the extractive answer with a notice.
+
+One retry policy, `_retrying`, for both requests (condense and answer). It is ours, not the openai
+client's `max_retries` (the client is built with 0): the client's retries reuse one per-request
+timeout and cannot stop at a total budget (a hanging endpoint, 0.8 s timeout, 5 retries: six
+timeouts alone are 4.8 s, where `tests/test_faults_llm.py` gives a 1.5 s budget 3.5 s), and they do
+not retry a stream that broke after its 200 response (the malformed-stream case).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, cast
 
-from rag.citations import renumber, unsupported_sentences
-from rag.corroborate import also_reported
-from rag.models import Answer, Citation, Hit, Reset
-from rag.prompts import NOT_IN_SOURCES, answer_messages, condense_messages
-from rag.retrieve import Retrieval
 from treaty_qa.errors import LLMUnavailable
+from treaty_qa.openai_client import openai_client
+from treaty_qa.rag.citations import renumber, unsupported_sentences
+from treaty_qa.rag.corroborate import also_reported
+from treaty_qa.rag.models import Answer, Citation, Reset, StreamItem
+from treaty_qa.rag.prompts import answer_messages, condense_messages
+from treaty_qa.rag.question import Question
+from treaty_qa.rag.retrieve import Retrieval
+from treaty_qa.settings import Settings
+from treaty_qa.texts import ABSTAIN_TEXT, NOT_IN_SOURCES
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+    from openai.types.chat import ChatCompletionMessageParam
+
+# one attempt: (timeout of its request, deadline of the whole call) → what it yields
+Attempt = Callable[[float, float], Iterator[StreamItem]]
 
 
 def _retryable(e: Exception) -> bool:
@@ -34,109 +51,99 @@ def _retryable(e: Exception) -> bool:
 class OpenAIAnswerer:
     name = "openai"
 
-    def __init__(self, client: Any, model: str, timeout_s: float = 20.0, max_retries: int = 2,
+    def __init__(self, client: OpenAI, model: str, timeout_s: float = 20.0, max_retries: int = 2,
                  budget_s: float = 45.0) -> None:
         self.client = client
         self.model = model
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         self.budget_s = budget_s
-        # cosine of two retrieved sentences (the retriever's `similarity`); without it no cited
-        # sentence is counted as another report of the same fact
-        self.similarity: Callable[[Hit, Hit], float] | None = None
 
-    def _with_retries(self, call: Any) -> Any:
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OpenAIAnswerer:
+        """The answerer for the configured endpoint (no network call is made here)."""
+        return cls(openai_client(settings), settings.llm_model, settings.llm_timeout_s,
+                   settings.llm_max_retries, settings.llm_budget_s)
+
+    def _retrying(self, attempt: Attempt) -> Iterator[StreamItem]:
+        """What `attempt` yields, retried on retryable errors with exponential back-off at most
+        `max_retries` times and within `budget_s`; an attempt that broke after yielding text is
+        followed by a `Reset`. `LLMUnavailable` when no attempt completed."""
         deadline = time.monotonic() + self.budget_s
         last: Exception | None = None
-        for attempt in range(self.max_retries + 1):
+        for n in range(self.max_retries + 1):
             remaining = deadline - time.monotonic()
             if remaining <= 0.05:
                 break
+            streamed = False
             try:
-                return call(min(self.timeout_s, remaining))
-            except Exception as e:  # classified below; unknown errors are not retried
+                for item in attempt(min(self.timeout_s, remaining), deadline):
+                    streamed = streamed or isinstance(item, str)
+                    yield item
+                return
+            except Exception as e:  # classified: retryable ones loop, others end the attempts
                 last = e
-                if not _retryable(e) or attempt == self.max_retries:
+                if streamed:
+                    yield Reset("The generated answer was interrupted; retrying.")
+                if not _retryable(e) or n == self.max_retries:
                     break  # no back-off sleep after the last attempt: fall back at once
-                time.sleep(min(0.5 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
+                time.sleep(min(0.5 * 2 ** n, max(0.0, deadline - time.monotonic())))
         kind = last.__class__.__name__ if last else "time budget exhausted"
         raise LLMUnavailable(f"LLM endpoint failed ({kind}); answered offline instead.") from last
 
-    def condense(self, question: str, history: Sequence[str]) -> str:
-        def call(timeout: float) -> str:
+    def condense(self, text: str, history: tuple[str, ...]) -> str:
+        """`text` rewritten by the model as a standalone question, given the earlier ones."""
+        def attempt(timeout: float, deadline: float) -> Iterator[StreamItem]:
+            messages = cast("list[ChatCompletionMessageParam]", condense_messages(text, history))
             r = self.client.chat.completions.create(
-                model=self.model, messages=condense_messages(question, history),
-                temperature=0, timeout=timeout)
-            return (r.choices[0].message.content or "").strip()
-        out = self._with_retries(call)
-        return out or question
+                model=self.model, messages=messages, temperature=0, timeout=timeout)
+            yield (r.choices[0].message.content or "").strip()
 
-    def stream(self, question: str, retrieval: Retrieval,
-               history: Sequence[str] = ()) -> Iterator[str | Reset | Answer]:
+        out = "".join(i for i in self._retrying(attempt) if isinstance(i, str))
+        return out or text
+
+    def stream(self, question: Question, retrieval: Retrieval) -> Iterator[StreamItem]:
         """Yield text deltas as they arrive, then the checked `Answer`.
 
         A stream that breaks after some text was yielded is retried whole: a `Reset` tells the
         consumer to drop the partial text first."""
-        messages = answer_messages(retrieval.question, retrieval.hits)
-        deadline = time.monotonic() + self.budget_s
+        messages = cast("list[ChatCompletionMessageParam]",
+                        answer_messages(question.standalone, retrieval.hits))
         t0 = time.monotonic()
-        first_token: float | None = None
-        last: Exception | None = None
-        for attempt in range(self.max_retries + 1):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0.05:
-                break
+        first_token: list[float] = []
+
+        def attempt(timeout: float, deadline: float) -> Iterator[StreamItem]:
             pieces: list[str] = []
-            try:
-                stream = self.client.chat.completions.create(
-                    model=self.model, messages=messages, temperature=0, stream=True,
-                    timeout=min(self.timeout_s, remaining))
-                for chunk in stream:
-                    delta = chunk.choices[0].delta.content if chunk.choices else None
-                    if delta:
-                        if first_token is None:
-                            first_token = (time.monotonic() - t0) * 1000
-                        pieces.append(delta)
-                        yield delta
-                    if time.monotonic() > deadline:
-                        raise TimeoutError("LLM time budget exhausted mid-stream")
-                timings = {"first_token": first_token or 0.0}
-                yield self.check(question, "".join(pieces), retrieval, timings)
-                return
-            except Exception as e:  # classified: retryable ones loop, others end the attempt
-                last = e
-                if pieces:
-                    yield Reset("The generated answer was interrupted; retrying.")
-                if not _retryable(e) or attempt == self.max_retries:
-                    break  # no back-off sleep after the last attempt: fall back at once
-                time.sleep(min(0.5 * 2 ** attempt, max(0.0, deadline - time.monotonic())))
-        kind = last.__class__.__name__ if last else "time budget exhausted"
-        raise LLMUnavailable(f"LLM endpoint failed ({kind}); answered offline instead.") from last
+            chunks = self.client.chat.completions.create(
+                model=self.model, messages=messages, temperature=0, stream=True, timeout=timeout)
+            for chunk in chunks:
+                delta = chunk.choices[0].delta.content if chunk.choices else None
+                if delta:
+                    if not first_token:
+                        first_token.append((time.monotonic() - t0) * 1000)
+                    pieces.append(delta)
+                    yield delta
+                if time.monotonic() > deadline:
+                    raise TimeoutError("LLM time budget exhausted mid-stream")
+            timings = {"first_token": first_token[0] if first_token else 0.0}
+            yield self.check(question, "".join(pieces), retrieval, timings)
 
-    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
-        final = None
-        for item in self.stream(question, retrieval, history):
-            if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+        yield from self._retrying(attempt)
 
-    def check(self, question: str, raw: str, retrieval: Retrieval,
+    def check(self, question: Question, raw: str, retrieval: Retrieval,
               timings: dict[str, float] | None = None) -> Answer:
         """Apply the citation rules to a generated text."""
         text, used, invalid = renumber(raw, len(retrieval.hits))
         notices = [f"Removed citation [{n}]: no such source." for n in invalid]
         abstained = NOT_IN_SOURCES.lower().rstrip(".") in text.lower() and not used
         if abstained or not text:
-            return Answer(question=question, answer=NOT_IN_SOURCES + " None of the indexed "
-                          "articles answers this question.", abstained=True, backend=self.name,
-                          notices=notices, timings_ms=timings or {})
+            return Answer(question=question.text, answer=ABSTAIN_TEXT, abstained=True,
+                          backend=self.name, notices=notices, timings_ms=timings or {})
         hits = [retrieval.hits[n - 1] for n in used]
-        sim = self.similarity
         also = also_reported([h.text for h in hits], [h.cluster for h in hits],
-                             lambda i, j: sim(hits[i], hits[j]) if sim else None)
+                             lambda i, j: retrieval.similarity(hits[i], hits[j]))
         citations = [Citation.from_hit(i + 1, h, also=also[i]) for i, h in enumerate(hits)]
-        return Answer(question=question, answer=text, abstained=False, backend=self.name,
+        return Answer(question=question.text, answer=text, abstained=False, backend=self.name,
                       citations=citations, corroboration=1 + max(also, default=0) if hits else 0,
                       unsupported=unsupported_sentences(text), notices=notices,
                       timings_ms=timings or {})

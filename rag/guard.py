@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from index.sentences import split_sentences
-from rag.models import Hit
+from treaty_qa.index.sentences import split_sentences
+from treaty_qa.rag.models import Hit
 
 _PATTERNS = re.compile(
     r"ignore (?:all |any |the |your )?(?:previous|prior|above|earlier|preceding)? ?"

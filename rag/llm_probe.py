@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
+from treaty_qa.openai_client import OPENAI_URL, api_key, openai_client
 from treaty_qa.settings import Settings
 
-OPENAI_URL = "https://api.openai.com/v1"
 PROBE_TIMEOUT_S = 3.0
 _OFFLINE = "answering offline (extractive) instead."
 
@@ -59,7 +59,7 @@ def probe_llm(settings: Settings) -> str | None:
     """None when no LLM is configured or its endpoint answers; else a one-line notice."""
     if not settings.use_llm():
         return None
-    key = (settings.openai_api_key.get_secret_value() if settings.openai_api_key else None) or None
+    key = api_key(settings)
     url = settings.openai_base_url or OPENAI_URL
     where = shown_url(url)
     if key is None and settings.openai_base_url is None:
@@ -70,8 +70,7 @@ def probe_llm(settings: Settings) -> str | None:
     timeout = min(settings.llm_timeout_s, PROBE_TIMEOUT_S)
     notice: str | None = None
     try:
-        client = openai.OpenAI(api_key=key or "not-set", base_url=url, max_retries=0,
-                               timeout=timeout)
+        client = openai_client(settings, timeout=timeout)
         client.models.with_raw_response.list()  # status only; the body is not parsed
     except openai.APITimeoutError:
         notice = f"LLM endpoint {where} is unreachable (no answer within {timeout:g} s); {_OFFLINE}"

@@ -83,3 +83,6 @@ class Reset:
     """In a token stream: drop the text streamed so far (the answer is being redone)."""
 
     notice: str
+
+
+StreamItem = str | Reset | Answer  # what an answerer's stream yields: text deltas, resets, the end

@@ -6,9 +6,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from rag.models import Hit
-
-NOT_IN_SOURCES = "The sources don't say."
+from treaty_qa.rag.models import Hit
+from treaty_qa.texts import NOT_IN_SOURCES
 
 SYSTEM = f"""You answer questions about news coverage of the 2024 Russia–North Korea \
 "Treaty on Comprehensive Strategic Partnership", using ONLY the numbered sources provided.

@@ -1,4 +1,6 @@
-"""The one cleaning every question gets before anything reads or shows it (engine, CLI, chat).
+"""The one cleaning every question gets before anything reads or shows it (engine, CLI, chat), and
+`Question`: the prepared question that retrieval, answerers and evals take (built once by
+`QAEngine.prepare`).
 
 Control characters (NUL, ESC, DEL, C1) and invisible format characters (zero-width, bidi embeddings
 and overrides such as U+202E, the BOM, soft hyphens, Unicode tag characters) are removed; line
@@ -17,6 +19,7 @@ characters is empty.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")  # str-pattern \s: \t \n \r \v \f, \x1c-\x1f, \x85, U+2028/2029, …
 _HIDDEN = re.compile(
@@ -29,3 +32,35 @@ def clean_question(text: str) -> str:
     """`text` without control and invisible characters, whitespace runs as one space, stripped
     (see the module docstring)."""
     return _SPACE.sub(" ", _HIDDEN.sub("", text or "")).strip()
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as prepared once by `QAEngine.prepare`; nobody re-derives it from a string.
+
+    `asked` is what the user typed; `text` is it cleaned (`clean_question`), Unicode-normalized
+    (`rag.terms.normalize`) and truncated to `max_question_chars`; `standalone` is `text` with a
+    follow-up condensed against `history` (the earlier questions, cleaned, most recent last), and
+    equals `text` otherwise; `notices` say what preparing did (truncation, why no LLM).
+
+    >>> q = Question.plain("Which UN Charter article is cited?")
+    >>> q.standalone == q.text == q.asked, q.condensed
+    (True, False)
+    """
+
+    asked: str
+    text: str
+    standalone: str
+    history: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+
+    @classmethod
+    def plain(cls, text: str) -> Question:
+        """A question searched and judged as given (no history, no cleaning): for callers that
+        query the retriever directly (tests, benchmarks, the llama-index adapter)."""
+        return cls(asked=text, text=text, standalone=text)
+
+    @property
+    def condensed(self) -> bool:
+        """True when `standalone` differs from `text` (a follow-up was rewritten)."""
+        return self.standalone != self.text

@@ -21,15 +21,18 @@ All node texts, metadata and vectors are loaded once (`refresh()` after indexing
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from index.store import Store
-from rag.cues import without_cue_words
-from rag.models import Hit
-from rag.terms import TermStats, normalize, terms
+from treaty_qa.index.embedder import Embedder
+from treaty_qa.index.store import Store
+from treaty_qa.rag.cues import without_cue_words
+from treaty_qa.rag.models import Hit
+from treaty_qa.rag.question import Question
+from treaty_qa.rag.terms import TermStats, normalize, terms
 
 DUPLICATE_COSINE = 0.9
 MAX_DF = 0.2  # query terms in more than this share of sentences are left out of BM25
@@ -37,14 +40,22 @@ MAX_DF = 0.2  # query terms in more than this share of sentences are left out of
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What retrieval hands the answerer: hits plus what it needs to judge them."""
+    """What retrieval hands the answerer: the question, its hits, and everything needed to judge
+    them (the corpus's term statistics, the hits' vectors), so no answerer reaches into the
+    retriever."""
 
-    question: str
+    question: Question
     hits: list[Hit]
     query_vector: np.ndarray
     query_terms: list[str]
+    stats: TermStats
+    vectors: Mapping[str, np.ndarray] = field(default_factory=dict)  # node id → vector, per hit
     sim_mean: float = 0.0  # mean and spread of the question's cosine to every sentence: how far
     sim_std: float = 1.0  # a hit stands out from the corpus (z-score) is part of its support
+
+    def similarity(self, a: Hit, b: Hit) -> float:
+        """Cosine of two retrieved sentences (unit vectors)."""
+        return float(self.vectors[a.node_id] @ self.vectors[b.node_id])
 
 
 class HybridRetriever:
@@ -60,8 +71,9 @@ class HybridRetriever:
     sim_mu: np.ndarray
     sim_cov: np.ndarray
 
-    def __init__(self, store: Store, embedder: Any, candidates: int = 20, rrf_k_dense: int = 10,
-                 rrf_k_sparse: int = 60, sparse_weight: float = 0.5) -> None:
+    def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
+                 rrf_k_dense: int = 10, rrf_k_sparse: int = 60,
+                 sparse_weight: float = 0.5) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
@@ -79,7 +91,7 @@ class HybridRetriever:
         import bm25s
 
         store = store or self.store
-        with store.guard():
+        with store.guard(native=True):  # a damaged store panics here: hold its trace back
             got = store.sentences.get(include=["documents", "metadatas", "embeddings"])
         ids: list[str] = list(got["ids"])
         texts: list[str] = list(got["documents"] or [])
@@ -141,21 +153,24 @@ class HybridRetriever:
         """Share of the question's content terms BM25 can use (0 for a ru/ko question)."""
         return len(self.informative(qterms)) / len(qterms) if qterms else 0.0
 
-    def retrieve(self, question: str, top_k: int, query_text: str | None = None) -> Retrieval:
-        """Fused, de-duplicated top_k hits for `question` (`query_text` overrides what is searched,
-        e.g. a follow-up joined with the question before it)."""
-        text = query_text or question
+    def retrieve(self, question: Question | str, top_k: int) -> Retrieval:
+        """Fused, de-duplicated top_k hits for the question's `standalone` text (a follow-up is
+        searched joined with the question before it); a plain string is searched as given."""
+        if isinstance(question, str):
+            question = Question.plain(question)
+        text = question.standalone
         qterms = terms(without_cue_words(text))  # content terms: "year" in "which year" is not
         if not self.ids:
-            return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms)
+            return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms, self.stats)
+        # normalized here, not before: the history part of a condensed follow-up is only cleaned
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
         with self._lock:  # one consistent corpus state (see refresh)
             return self._retrieve(question, qterms, qvec, top_k)
 
-    def _retrieve(self, question: str, qterms: list[str], qvec: np.ndarray,
+    def _retrieve(self, question: Question, qterms: list[str], qvec: np.ndarray,
                   top_k: int) -> Retrieval:
         if not self.ids:
-            return Retrieval(question, [], qvec, qterms)
+            return Retrieval(question, [], qvec, qterms, self.stats)
         dense = self.dense(qvec, self.candidates)
         sparse = self.sparse(qterms, self.candidates)
         w_sparse = self.sparse_weight * self.bm25_weight(qterms)
@@ -167,7 +182,9 @@ class HybridRetriever:
         bm = dict(sparse)
         order = sorted(fused, key=lambda r: -fused[r])
         hits = self._collapse(order, fused, bm, qvec, top_k)
-        return Retrieval(question, hits, qvec, qterms, *self.sim_stats(qvec))
+        vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in hits}
+        return Retrieval(question, hits, qvec, qterms, self.stats, vectors,
+                         *self.sim_stats(qvec))
 
     def sim_stats(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the cosine of `qvec` to every sentence vector."""

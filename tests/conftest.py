@@ -68,7 +68,7 @@ def settings(tmp_path: Path, corpus_copy: Path) -> Settings:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """One real index of the real corpus, shared read-only by the answering tests."""
-    from index.pipeline import build_index
+    from treaty_qa.index.pipeline import build_index
 
     tmp = tmp_path_factory.mktemp("shared-index")
     shutil.copytree(CORPUS, tmp / "articles")
@@ -79,6 +79,6 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(built_index: Settings):  # type: ignore[no-untyped-def]
-    from rag.engine import QAEngine
+    from treaty_qa.rag.engine import QAEngine
 
     return QAEngine.open(built_index)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, make_settings
 
-from index.pipeline import build_index
-from rag.chat import condense_heuristic
-from rag.engine import QAEngine
 from treaty_qa.errors import InvalidQuestion
+from treaty_qa.index.pipeline import build_index
+from treaty_qa.rag.chat import condense_heuristic
+from treaty_qa.rag.engine import QAEngine
 
 CANARY = "CANARY-7F3A9"
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from index.pipeline import build_index
-from rag.engine import QAEngine
 from tests.conftest import CORPUS, make_settings
 from treaty_qa.errors import StoreUnavailable
+from treaty_qa.index.pipeline import build_index
+from treaty_qa.rag.engine import QAEngine
 from treaty_qa.settings import Settings
 
 pytestmark = pytest.mark.server

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from conftest import CORPUS
 
-from index.corpus import load_manifest, read_article
-from index.nodes import PreparedDoc, prepare
-from index.text_clean import clean_text
+from treaty_qa.index.corpus import load_manifest, read_article
+from treaty_qa.index.nodes import PreparedDoc, prepare
+from treaty_qa.index.text_clean import clean_text
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def test_openai_backend_without_endpoint_answers_offline_with_notice(built_index
 
 
 def test_cold_ask_does_not_import_gradio(built_index: Settings) -> None:
-    code = ("import sys\nfrom treaty_qa.cli import app\n"
+    code = ("import sys\nfrom treaty_qa.ui.cli import app\n"
             "try:\n    app(['ask', 'Which UN Charter article is cited?', '--json'])\n"
             "except SystemExit:\n    pass\n"
             "print('GRADIO' if any(m == 'gradio' or m.startswith('gradio.') for m in sys.modules)"

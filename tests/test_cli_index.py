@@ -18,10 +18,10 @@ from conftest import CORPUS, make_settings
 from filelock import FileLock
 from support.cli import Run, cli, finish, start
 
-from index.corpus import load_manifest, read_article
-from index.nodes import prepare
-from index.pipeline import build_index, lock_path
-from index.store import make_client
+from treaty_qa.index.corpus import load_manifest, read_article
+from treaty_qa.index.nodes import prepare
+from treaty_qa.index.pipeline import build_index, lock_path
+from treaty_qa.index.store import make_client
 
 TDI = "tdi-strategic-partnership-pact"
 SUMMARY = re.compile(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from evals.corroboration import load_pairs, precision_recall, with_cosines
-from rag.corroborate import same_fact
 from tests.conftest import make_settings
+from treaty_qa.evals.corroboration import load_pairs, precision_recall, with_cosines
+from treaty_qa.rag.corroborate import same_fact
 from treaty_qa.settings import Settings
 
 # Two made-up TEST articles (not news): two different 2025 meetings in different cities, worded
@@ -27,7 +27,7 @@ TEST_ARTICLES = {
 
 
 def test_pair_set_precision_is_perfect_and_recall_as_measured() -> None:
-    from index.embedder import make_embedder
+    from treaty_qa.index.embedder import make_embedder
 
     pairs = with_cosines(load_pairs(), make_embedder(Settings(_env_file=None)))  # type: ignore[call-arg]
     assert len(pairs) >= 40 and sum(not p.same_fact for p in pairs) >= 20
@@ -51,9 +51,9 @@ def test_typed_conflict_is_never_the_same_fact_however_similar(a: str, b: str) -
 def two_meetings_engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     import shutil
 
-    from index.pipeline import build_index
-    from rag.engine import QAEngine
     from tests.conftest import CORPUS
+    from treaty_qa.index.pipeline import build_index
+    from treaty_qa.rag.engine import QAEngine
 
     tmp = tmp_path_factory.mktemp("two-meetings")
     shutil.copytree(CORPUS, tmp / "articles")

@@ -16,14 +16,14 @@ from conftest import CORPUS, make_settings
 from support.cli import Run, cli
 from support.live import offline_client, private_index, serve
 
-from index import stamp
-from index.corpus import default_roots
-from index.pipeline import build_index
-from index.store import Store
-from rag.engine import QAEngine
 from treaty_qa.errors import DuplicateDocument
+from treaty_qa.index import stamp
+from treaty_qa.index.corpus import default_roots
+from treaty_qa.index.pipeline import build_index
+from treaty_qa.index.store import Store
+from treaty_qa.rag.engine import QAEngine
 from treaty_qa.settings import Settings
-from ui.uploads import add_upload
+from treaty_qa.ui.uploads import add_upload
 
 FACT = "The Zorblat Commission met in Vladivostok on 3 March."
 ARTICLE = f"Zorblat Commission test article\n\nTEST ARTICLE (made up for the tests): {FACT}\n"
@@ -54,7 +54,7 @@ def cited(engine: QAEngine) -> list[str]:
 def store_of(s: Settings) -> Store:
     """The store as it is on disk now: Chroma caches one system per directory in a process,
     which does not see what a `treaty-qa` subprocess wrote, so that cache is dropped first."""
-    from index.store import _forget
+    from treaty_qa.index.store import _forget
 
     _forget(str(s.index_dir))
     return QAEngine.open(s).store
@@ -99,7 +99,7 @@ def test_cli_rebuild_and_first_start_keep_uploads(private: Settings, tmp_path: P
     assert run.code == 0 and run.out.startswith("6 documents"), run.out + run.err
     assert cited(QAEngine.open(private))[:1] == [UPLOAD_ID]
 
-    from ui.launch import open_engine  # the chat's first start builds a missing index
+    from treaty_qa.ui.launch import open_engine  # the chat's first start builds a missing index
 
     first = make_settings(tmp_path, index_dir=tmp_path / "new-chroma")  # (same folders)
     assert cited(open_engine(first))[:1] == [UPLOAD_ID]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import doctest
 import json
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,14 @@ from conftest import CORPUS, make_settings
 from pydantic import SecretStr
 from support.scripted_llm import Reply, ScriptedLLM
 
-from evals import dataset, metrics, run
-from evals.dataset import DatasetError, Evidence, load_dataset
-from evals.metrics import Scored, aggregate, citation_good, hit_rank
-from rag.engine import QAEngine, make_llm_answerer
-from rag.extractive import ABSTAIN_TEXT
-from rag.models import Answer, Citation, Hit
-from rag.retrieve import Retrieval
+from treaty_qa.evals import dataset, metrics, run
+from treaty_qa.evals.dataset import DatasetError, Evidence, load_dataset
+from treaty_qa.evals.metrics import Scored, aggregate, citation_good, hit_rank
+from treaty_qa.rag.engine import QAEngine, make_llm_answerer
+from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
+from treaty_qa.rag.question import Question
+from treaty_qa.rag.retrieve import Retrieval
+from treaty_qa.texts import ABSTAIN_TEXT
 
 
 def _hit(doc: str, text: str, also: tuple[str, ...] = ()) -> Hit:
@@ -225,8 +226,9 @@ def test_openai_backend_answers_through_the_endpoint(eval_engine: QAEngine,
     fallback to extraction), and the parrot fails the gate."""
     with ScriptedLLM([Reply(text="The pact cites Article 51 of the U.N. Charter [1].")]) as llm:
         s = eval_engine.settings.model_copy(update={"openai_base_url": llm.base_url,
-                                                    "openai_api_key": SecretStr("test-key")})
-        engine = QAEngine(s, eval_engine.store, eval_engine.embedder, llm=make_llm_answerer(s))
+                                                    "openai_api_key": SecretStr("test-key"),
+                                                    "backend": "openai"})
+        engine = QAEngine(s, eval_engine.store, eval_engine.embedder, [make_llm_answerer(s)])
         js = tmp_path / "eval.json"
         assert run.run_cli(s, backend="openai", json_path=js, engine=engine) == 1
     data = json.loads(js.read_text(encoding="utf-8"))
@@ -290,27 +292,43 @@ class LastSentence:
 
     name = "extractive"
 
-    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
+    def stream(self, question: Question, retrieval: Retrieval) -> Iterator[StreamItem]:
         if not retrieval.hits:
-            return Answer(question, ABSTAIN_TEXT, True, self.name)
+            yield Answer(question.text, ABSTAIN_TEXT, True, self.name)
+            return
         hit = retrieval.hits[-1]
-        return Answer(question, f"“{hit.text}” [1]", False, self.name,
-                      citations=[Citation.from_hit(1, hit)], corroboration=1)
+        yield Answer(question.text, f"“{hit.text}” [1]", False, self.name,
+                     citations=[Citation.from_hit(1, hit)], corroboration=1)
 
 
 class AlwaysAbstain:
     name = "extractive"
 
-    def answer(self, question: str, retrieval: Retrieval, history: Sequence[str] = ()) -> Answer:
-        return Answer(question, ABSTAIN_TEXT, True, self.name)
+    def stream(self, question: Question, retrieval: Retrieval) -> Iterator[StreamItem]:
+        yield Answer(question.text, ABSTAIN_TEXT, True, self.name)
 
 
 @pytest.mark.parametrize("crippled", [LastSentence, AlwaysAbstain])
 def test_crippled_answerer_fails_the_gate(eval_engine: QAEngine, tmp_path: Path,
                                           crippled: type) -> None:
-    engine = QAEngine(eval_engine.settings, eval_engine.store, eval_engine.embedder)
-    engine.extractive = crippled()
+    engine = QAEngine(eval_engine.settings, eval_engine.store, eval_engine.embedder, [crippled()])
     js = tmp_path / "eval.json"
     assert run.run_cli(make_settings(tmp_path), json_path=js, engine=engine) == 1
     failures = json.loads(js.read_text(encoding="utf-8"))["threshold_failures"]
     assert any(f.startswith("overall answer_accuracy") for f in failures), failures
+
+
+# --- (d) the eval measures the engine, not a copy of it ----------------------------------------
+def test_eval_answers_are_the_engines_own_for_every_case(eval_engine: QAEngine) -> None:
+    """Every case of the dev dataset: the eval's row holds exactly what `engine.ask` answers
+    (text, abstention, backend, citations, standalone question)."""
+    cases = load_dataset()
+    report = run.run_eval(eval_engine, cases)
+    assert len(report.rows) == len(cases) > 50
+    for case, row in zip(cases, report.rows, strict=True):
+        ans = eval_engine.ask(case.question, case.history)
+        assert (row.answer, row.abstained, row.backend) == (ans.answer, ans.abstained,
+                                                             ans.backend), case.id
+        assert [(c["doc_id"], c["start"], c["end"], c["quote"]) for c in row.citations] == [
+            (c.doc_id, c.start, c.end, c.quote) for c in ans.citations], case.id
+        assert row.standalone == (ans.standalone_question or ans.question), case.id

@@ -27,12 +27,12 @@ from typing import Any
 
 import pytest
 
-from index.pipeline import build_index, lock_path
-from index.store import Store, make_client
-from rag.engine import QAEngine
 from tests.conftest import CORPUS, ROOT, make_settings
 from tests.support.cli import Run, cli, finish, start
 from treaty_qa.errors import IndexDamaged, InvalidDocument, InvalidQuestion, LLMUnavailable
+from treaty_qa.index.pipeline import build_index, lock_path
+from treaty_qa.index.store import Store, make_client
+from treaty_qa.rag.engine import QAEngine
 from treaty_qa.settings import Settings
 
 UN_QUESTION = "Which UN Charter article is cited?"
@@ -104,7 +104,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
 @pytest.fixture(scope="module")
 def live(hostile: QAEngine) -> Iterator[str]:
     """The chat app over the hostile index on a free localhost port."""
-    from ui.launch import serve_in_thread
+    from treaty_qa.ui.launch import serve_in_thread
 
     demo, url = serve_in_thread(hostile.settings, hostile)
     yield url
@@ -193,8 +193,9 @@ def test_empty_index_abstains_without_crashing(engine: QAEngine, tmp_path: Path)
 # --- 5. HTML in questions and documents ----------------------------------------------------------
 
 def test_markup_in_documents_is_stored_verbatim_and_quoted_as_text(hostile: QAEngine) -> None:
-    ans = hostile.ask("What did a reader paste into the comment box under the treaty story?",
-                      k=50)
+    every = QAEngine(hostile.settings.model_copy(update={"top_k": 50}), hostile.store,
+                     hostile.embedder)  # every sentence retrieved
+    ans = every.ask("What did a reader paste into the comment box under the treaty story?")
     r = hostile.retriever.retrieve("reader pasted script alert comment box", 3)
     assert any("<script>alert(1)</script>" in h.text for h in r.hits)
     for c in ans.citations:  # quotes are verbatim (escaping is the renderer's job)
@@ -279,7 +280,7 @@ BAD_UPLOADS = [
 def test_bad_upload_is_refused_and_nothing_is_written(hostile: QAEngine, tmp_path: Path,
                                                       name: str, data: bytes,
                                                       reason: str) -> None:
-    from ui.uploads import add_upload
+    from treaty_qa.ui.uploads import add_upload
 
     s = hostile.settings
     root = s.index_dir.parent
@@ -298,7 +299,7 @@ def test_bad_upload_is_refused_and_nothing_is_written(hostile: QAEngine, tmp_pat
 
 
 def test_absolute_upload_name_lands_inside_the_upload_folder(tmp_path: Path) -> None:
-    from ui.uploads import save_upload
+    from treaty_qa.ui.uploads import save_upload
 
     s = make_settings(tmp_path)
     src = tmp_path / "in.txt"

@@ -18,12 +18,6 @@ import pytest
 from conftest import CORPUS, make_settings
 from filelock import FileLock
 
-from index.catalog import DocumentInfo, list_documents
-from index.corpus import html_to_text, load_manifest, read_article
-from index.embedder import make_embedder
-from index.nodes import prepare
-from index.pipeline import IndexReport, build_index, lock_path
-from index.store import Store, make_client
 from treaty_qa.errors import (
     EmptyCorpus,
     IndexLocked,
@@ -31,6 +25,12 @@ from treaty_qa.errors import (
     IndexNotBuilt,
     InvalidDocument,
 )
+from treaty_qa.index.catalog import DocumentInfo, list_documents
+from treaty_qa.index.corpus import html_to_text, load_manifest, read_article
+from treaty_qa.index.embedder import make_embedder
+from treaty_qa.index.nodes import prepare
+from treaty_qa.index.pipeline import IndexReport, build_index, lock_path
+from treaty_qa.index.store import Store, make_client
 from treaty_qa.settings import Settings
 
 MUTUAL = "russia-north-korea-sign-mutual-defense-pact"
@@ -525,7 +525,7 @@ def _set_embedder(settings: Settings, embedder: str) -> None:
 
 
 def test_index_built_by_another_embedder_asks_for_a_rebuild(tmp_path: Path) -> None:
-    from rag.engine import QAEngine
+    from treaty_qa.rag.engine import QAEngine
 
     s = tiny_corpus(tmp_path)
     build_index(s)
@@ -541,7 +541,7 @@ def test_index_built_by_another_embedder_asks_for_a_rebuild(tmp_path: Path) -> N
 
 
 def test_missing_index_says_how_to_build_it(tmp_path: Path) -> None:
-    from rag.engine import QAEngine
+    from treaty_qa.rag.engine import QAEngine
 
     s = make_settings(tmp_path)
     with pytest.raises(IndexNotBuilt, match=r"No index at .*Run `treaty-qa index`"):
@@ -557,7 +557,7 @@ def test_native_stderr_is_passed_on_after_success_and_dropped_after_failure(
     user next to the one-line error, while output of a successful call still does."""
     import os
 
-    from index.store import native_stderr
+    from treaty_qa.index.store import native_stderr
 
     with native_stderr():
         os.write(2, b"kept: a warning from native code\n")

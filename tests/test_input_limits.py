@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from rag.engine import QAEngine
-from rag.question import clean_question
 from treaty_qa.errors import InvalidQuestion
+from treaty_qa.rag.engine import QAEngine
+from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
-from ui.app import MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, parse_history
+from treaty_qa.ui.app import MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, parse_history
 
 QUESTION = "Which UN Charter article is cited?"
 RTL = "Which UN \u202eCharter\u202c article\x00\x1b is\u200b cited?\x07"
@@ -25,7 +25,7 @@ RTL = "Which UN \u202eCharter\u202c article\x00\x1b is\u200b cited?\x07"
 
 @pytest.fixture(scope="module")
 def url(built_index: Settings, engine: QAEngine) -> Iterator[str]:
-    from ui.launch import serve_in_thread
+    from treaty_qa.ui.launch import serve_in_thread
 
     demo, address = serve_in_thread(built_index, engine)
     yield address

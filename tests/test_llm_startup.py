@@ -15,9 +15,9 @@ from conftest import make_settings
 from support.cli import Run, cli
 from support.scripted_llm import Reply, ScriptedLLM
 
-import rag.llm_probe
-from rag.engine import QAEngine
-from rag.llm_probe import probe_llm
+import treaty_qa.rag.llm_probe
+from treaty_qa.rag.engine import QAEngine
+from treaty_qa.rag.llm_probe import probe_llm
 from treaty_qa.settings import Settings
 
 UN_QUESTION = "Which UN Charter article is cited?"
@@ -156,17 +156,17 @@ def test_open_with_probe_runs_offline_and_keeps_the_notice(built_index: Settings
                       index_dir=built_index.index_dir, backend="openai", openai_base_url=url,
                       openai_api_key="k")
     engine = QAEngine.open(s, probe=True)
-    assert engine.llm is None and engine.mode == "offline extractive"
+    assert engine.answerer is None and engine.mode == "offline extractive"
     assert engine.startup_notice and url in engine.startup_notice
-    ans = engine.ask(UN_QUESTION, backend="openai")  # asked for the LLM: told why not
+    ans = engine.ask(UN_QUESTION)  # the settings ask for the LLM: each answer says why not
     assert ans.backend == "extractive" and ans.notices == [engine.startup_notice]
     default = QAEngine.open(s)  # existing callers: no probe, the answerer is built as before
-    assert default.llm is not None and default.startup_notice is None
-    from ui.render import mode_badge_html
+    assert default.answerer is not None and default.startup_notice is None
+    from treaty_qa.ui.render import mode_badge_html
 
     assert "is unreachable" in mode_badge_html(engine.mode, 5, engine.startup_notice)
 
 
 def test_probe_docstring_examples_run() -> None:
-    result = doctest.testmod(rag.llm_probe)
+    result = doctest.testmod(treaty_qa.rag.llm_probe)
     assert result.failed == 0 and result.attempted > 0

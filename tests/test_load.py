@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from rag.engine import QAEngine
-from rag.models import Answer
 from tests.conftest import make_settings
+from treaty_qa.rag.engine import QAEngine
+from treaty_qa.rag.models import Answer
 
 CLIENTS = 16
 MAX_REQUESTS = 2000
@@ -49,13 +49,12 @@ class CountingEngine(QAEngine):
         self.max_in_flight = 0
         self.answered = 0
 
-    def ask(self, question: str, history: Sequence[str] = (), backend: str | None = None,
-            k: int | None = None) -> Answer:
+    def ask(self, text: str, history: Sequence[str] = ()) -> Answer:
         with self._count_lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            return super().ask(question, history, backend, k)
+            return super().ask(text, history)
         finally:
             with self._count_lock:
                 self.in_flight -= 1
@@ -147,7 +146,7 @@ def run_load(url: str, seconds: float, clients: int = CLIENTS,
 @pytest.fixture(scope="module")
 def app(engine: QAEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         tuple[str, CountingEngine]]:
-    from ui.launch import serve_in_thread
+    from treaty_qa.ui.launch import serve_in_thread
 
     tmp = tmp_path_factory.mktemp("load")
     s = make_settings(tmp, index_dir=engine.settings.index_dir,

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from rag.engine import QAEngine
 from tests.conftest import CORPUS, make_settings
 from tests.support.cli import cli
 from treaty_qa.errors import IndexNotBuilt, StoreUnavailable
+from treaty_qa.rag.engine import QAEngine
 from treaty_qa.settings import Settings
 
 QUESTION = "Which UN Charter article is cited?"
@@ -51,7 +51,7 @@ def one_line(message: str) -> str:
 
 
 def test_deleted_index_is_one_line_then_rebuild_elsewhere_serves_again(private: Settings) -> None:
-    from ui.app import ChatApp
+    from treaty_qa.ui.app import ChatApp
 
     engine = QAEngine.open(private)
     app = ChatApp(private, engine)
@@ -90,7 +90,7 @@ def damage(s: Settings) -> None:
 
 
 def test_damaged_store_is_one_line_then_rebuild_elsewhere_serves_again(private: Settings) -> None:
-    from ui.app import ChatApp
+    from treaty_qa.ui.app import ChatApp
 
     engine = QAEngine.open(private)
     app = ChatApp(private, engine)
@@ -145,7 +145,7 @@ def served(private: Settings, monkeypatch: pytest.MonkeyPatch,
            tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     from gradio_client import Client
 
-    from ui.launch import serve_in_thread
+    from treaty_qa.ui.launch import serve_in_thread
 
     engine = QAEngine.open(private)
     demo, url = serve_in_thread(private, engine)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from index.corpus import load_manifest, read_article
-from index.nodes import PreparedDoc, prepare
-from index.sentences import is_heading, split_sentences
+from treaty_qa.index.corpus import load_manifest, read_article
+from treaty_qa.index.nodes import PreparedDoc, prepare
+from treaty_qa.index.sentences import is_heading, split_sentences
 
 ARTICLES = sorted(p.name for p in CORPUS.glob("*.txt"))
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import make_settings
 from support.cli import cli
 
-from index import stamp
-from index.pipeline import build_index
+from treaty_qa.index import stamp
+from treaty_qa.index.pipeline import build_index
 from treaty_qa.settings import Settings
 
 
@@ -56,7 +56,7 @@ def test_a_shaping_setting_means_a_full_check(built: Settings, tmp_path: Path) -
 
 def test_a_run_clears_the_stamp_before_it_writes(built: Settings) -> None:
     """What a run killed after it took the lock leaves behind: no stamp."""
-    from index.pipeline import Silent, _acquire
+    from treaty_qa.index.pipeline import Silent, _acquire
 
     with _acquire(built, Silent()):
         stamp.clear(built)

@@ -17,8 +17,8 @@ from conftest import make_settings
 from support.live import offline_client, private_index, serve
 from support.scripted_llm import Fail, Reply, ScriptedLLM
 
-from rag.models import Answer, Citation
 from treaty_qa.errors import InvalidDocument, InvalidSettings
+from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.settings import Settings
 
 UNIQUE_FACT = ("TEST ARTICLE (made up for the treaty-qa test suite): The Zorblat Commission met "
@@ -28,7 +28,7 @@ UNIQUE_FACT = ("TEST ARTICLE (made up for the treaty-qa test suite): The Zorblat
 @pytest.fixture(scope="module")
 def ui_settings(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A private index of a private copy of the real corpus: these tests upload into it."""
-    from index.catalog import list_documents
+    from treaty_qa.index.catalog import list_documents
 
     tmp = tmp_path_factory.mktemp("ui-index")
     s = private_index(tmp, built_index)
@@ -171,7 +171,7 @@ def test_bad_uploads_are_refused_with_a_clear_message(client: Any, ui_settings: 
 @pytest.mark.parametrize("name", ["../../evil.txt", "..\\..\\evil.txt", "a/../../evil.txt",
                                   ".hidden.txt", "evil\n.txt", "evil\x00.txt", "..", ""])
 def test_unsafe_file_names_are_refused_and_nothing_is_written(tmp_path: Path, name: str) -> None:
-    from ui.uploads import save_upload
+    from treaty_qa.ui.uploads import save_upload
 
     s = make_settings(tmp_path)
     src = tmp_path / "incoming" / "payload.bin"
@@ -186,7 +186,7 @@ def test_unsafe_file_names_are_refused_and_nothing_is_written(tmp_path: Path, na
 
 
 def test_upload_names_are_sanitized_unique_and_never_overwrite(tmp_path: Path) -> None:
-    from ui.uploads import save_upload
+    from treaty_qa.ui.uploads import save_upload
 
     s = make_settings(tmp_path, max_file_bytes=100)
     src = tmp_path / "src.txt"
@@ -207,8 +207,8 @@ def test_upload_names_are_sanitized_unique_and_never_overwrite(tmp_path: Path) -
 # --- LLM mode: badge, unsupported sentences, fallback notice -----------------------------------
 
 def test_llm_mode_badge_unsupported_flags_and_fallback_notice(built_index: Settings) -> None:
-    from rag.engine import QAEngine
-    from ui.app import ChatApp
+    from treaty_qa.rag.engine import QAEngine
+    from treaty_qa.ui.app import ChatApp
 
     text = "Article 51 is cited [1]. Both leaders also agreed to meet in Paris every June."
     with ScriptedLLM([Reply(text=text), Fail(500)]) as llm:
@@ -237,7 +237,7 @@ def _free_port() -> int:
 
 
 def test_binding_all_interfaces_without_auth_is_refused_before_serving(tmp_path: Path) -> None:
-    from ui.launch import launch
+    from treaty_qa.ui.launch import launch
 
     port = _free_port()
     s = make_settings(tmp_path, host="0.0.0.0", port=port, auth_user=None, auth_password=None,
@@ -256,14 +256,14 @@ def test_binding_all_interfaces_without_auth_is_refused_before_serving(tmp_path:
     ({"host": "192.168.1.20", "allow_insecure_bind": True}, None),
 ])
 def test_bind_rules(tmp_path: Path, overrides: dict[str, Any], auth: Any) -> None:
-    from ui.launch import check_bind
+    from treaty_qa.ui.launch import check_bind
 
     base = {"auth_user": None, "auth_password": None, "allow_insecure_bind": False}
     assert check_bind(make_settings(tmp_path, **{**base, **overrides})) == auth
 
 
 def test_half_configured_auth_is_refused(tmp_path: Path) -> None:
-    from ui.launch import check_bind
+    from treaty_qa.ui.launch import check_bind
 
     with pytest.raises(InvalidSettings, match="both"):
         check_bind(make_settings(tmp_path, auth_user="ann", auth_password=None))
@@ -285,7 +285,7 @@ def _answer(**kw: Any) -> Answer:
 
 
 def test_render_escapes_every_text_from_questions_and_documents() -> None:
-    from ui import render
+    from treaty_qa.ui import render
 
     ans = _answer()
     article = f"Intro. {ans.citations[0].quote} Outro {EVIL}"
@@ -299,7 +299,7 @@ def test_render_escapes_every_text_from_questions_and_documents() -> None:
 
 
 def test_render_flags_unsupported_abstention_notices_and_corroboration() -> None:
-    from ui import render
+    from treaty_qa.ui import render
 
     html = render.answer_html(_answer(), lambda _: None, 3)
     assert '<span class="tq-unsupported" title="No citation supports this sentence">Uncited ' \
@@ -316,7 +316,7 @@ def test_render_flags_unsupported_abstention_notices_and_corroboration() -> None
 
 
 def test_markdown_export_neutralises_html() -> None:
-    from ui.render import conversation_markdown
+    from treaty_qa.ui.render import conversation_markdown
 
     md = conversation_markdown([_answer()], "LLM: m")
     assert "<script" not in md and "&lt;script&gt;" in md
@@ -329,7 +329,7 @@ def test_markdown_export_neutralises_html() -> None:
                                                    "Paris."),
 ])
 def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) -> None:
-    from ui.render import conversation_markdown
+    from treaty_qa.ui.render import conversation_markdown
 
     md = conversation_markdown([_answer(abstained=True, citations=[], answer=answer,
                                         unsupported=[], notices=[])], "offline")
@@ -337,7 +337,8 @@ def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) 
     assert md.lower().replace("’", "'").count("the sources don't say") == 1
 
 
-@pytest.mark.parametrize("name", ["ui.render", "ui.uploads", "ui.launch", "ui.app"])
+@pytest.mark.parametrize("name", [f"treaty_qa.ui.{m}" for m in ("render", "uploads", "launch",
+                                                               "app")])
 def test_ui_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0
@@ -347,7 +348,8 @@ def test_cold_cli_ask_path_does_not_import_gradio() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, treaty_qa.cli, rag.engine, index.pipeline, index.catalog; "
+    code = ("import sys, treaty_qa.ui.cli, treaty_qa.rag.engine, treaty_qa.index.pipeline, "
+            "treaty_qa.index.catalog; "
             "print('gradio' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[1])

@@ -29,7 +29,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def app_url(built_index: Settings, engine: Any) -> Iterator[str]:
-    from ui.launch import serve_in_thread
+    from treaty_qa.ui.launch import serve_in_thread
 
     demo, url = serve_in_thread(built_index, engine)
     yield url
@@ -190,7 +190,7 @@ def in_view(page: Any, box: dict) -> bool:
 
 
 def test_layout_fits_the_screen(sized: Any) -> None:
-    from ui.app import EXAMPLES
+    from treaty_qa.ui.app import EXAMPLES
 
     new_chat(sized)
     assert sized.evaluate("document.documentElement.scrollWidth") <= sized.viewport_size["width"]

@@ -27,7 +27,7 @@ from conftest import CORPUS, ROOT
 from support.live import offline_client, private_index, serve
 
 from treaty_qa.settings import Settings
-from ui.uploads import NOT_RECEIVED
+from treaty_qa.ui.uploads import NOT_RECEIVED
 
 SECRET = "The launch code is KESTREL-5081-MARZIPAN."
 CODE = "KESTREL-5081-MARZIPAN"
@@ -254,7 +254,7 @@ def test_file_routes_serve_nothing_outside_gradio_cache(
 def test_blocked_paths_cover_project_data_venv_and_home(ui_settings: Settings) -> None:
     from gradio.utils import get_upload_folder
 
-    from ui.launch import launch_options
+    from treaty_qa.ui.launch import launch_options
 
     opts = launch_options(ui_settings, None, 7860)
     blocked = [Path(p) for p in opts["blocked_paths"]]

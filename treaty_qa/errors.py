@@ -6,6 +6,9 @@ No index at /tmp/x. Run `treaty-qa index` to build it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 
 class TreatyQAError(Exception):
     """Base class: a known failure with a one-line, actionable message."""
@@ -35,9 +38,22 @@ class InvalidDocument(TreatyQAError):
         super().__init__(f"{path}: {reason}")
 
 
+class Skipped(Protocol):
+    """A file an indexing run left out: its path and why (`index.report.SkippedFile`)."""
+
+    @property
+    def path(self) -> object: ...
+    @property
+    def reason(self) -> str: ...
+
+
 class EmptyCorpus(TreatyQAError):
-    def __init__(self, where: str, skipped: list[str] | None = None) -> None:
-        why = f" Skipped {len(skipped)}: {'; '.join(skipped)}." if skipped else ""
+    """No file could be indexed; `skipped` holds each file left out and why."""
+
+    def __init__(self, where: str, skipped: Sequence[Skipped] = ()) -> None:
+        self.skipped = list(skipped)
+        why = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
+        why = f" Skipped {len(skipped)}: {why}." if skipped else ""
         super().__init__(
             f"No usable .txt, .md or .html articles found in {where}.{why} Add articles there "
             "and re-run `treaty-qa index`."

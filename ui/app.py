@@ -19,13 +19,14 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from index.corpus import doc_id_for
-from rag.models import Answer, Reset
-from rag.question import clean_question
 from treaty_qa.errors import InvalidQuestion, TreatyQAError
+from treaty_qa.index.corpus import doc_id_for
+from treaty_qa.rag.engine import QAEngine
+from treaty_qa.rag.models import Answer, Reset
+from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
-from ui import render
-from ui.uploads import add_upload, received_upload
+from treaty_qa.ui import render
+from treaty_qa.ui.uploads import add_upload, received_upload
 
 EXAMPLES = [
     "Which UN Charter article is cited?",
@@ -165,7 +166,8 @@ def text_messages(chat: Any) -> list[dict[str, Any]]:
 class ChatApp:
     """The event handlers, bound to one engine. Answers share a lock with uploads."""
 
-    def __init__(self, settings: Settings, engine: Any, upload_cache: Path | None = None) -> None:
+    def __init__(self, settings: Settings, engine: QAEngine,
+                 upload_cache: Path | None = None) -> None:
         self.settings = settings
         self.engine = engine
         self.upload_cache = upload_cache  # Gradio's upload folder; None: every upload is refused
@@ -187,7 +189,7 @@ class ChatApp:
         if error:
             return f'<div class="tq-header">{render.error_html(error)}</div>'
         return render.mode_badge_html(self.engine.mode, len(docs),
-                                      getattr(self.engine, "startup_notice", None))
+                                      self.engine.startup_notice)
 
     def document_rows(self) -> list[list[Any]]:
         """The Documents table: empty when the index is unavailable (`documents_status`)."""
@@ -201,7 +203,7 @@ class ChatApp:
         return f'<div class="tq-status-bad">✗ {render.esc(error)}</div>' if error else gr.skip()
 
     # --- API -----------------------------------------------------------------------------
-    def ask(self, question: str, history_json: str = "[]") -> dict:
+    def ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer a question; history_json is a JSON list of the earlier user questions."""
         try:
             history = parse_history(history_json)
@@ -210,7 +212,7 @@ class ChatApp:
         except TreatyQAError as e:
             raise gr.Error(str(e), print_exception=False) from e
 
-    def documents(self) -> list[dict]:
+    def documents(self) -> list[dict[str, Any]]:
         """The indexed articles: doc_id, title, outlet, published, language, sentences,
         cluster, source file name."""
         try:
@@ -231,8 +233,8 @@ class ChatApp:
                 return
             yield item
 
-    def respond(self, message: str, chat: list, history: list[str],
-                turns: list[Answer]) -> Iterator[tuple]:
+    def respond(self, message: str, chat: list[Any], history: list[str],
+                turns: list[Answer]) -> Iterator[tuple[Any, ...]]:
         # Unpreprocessed (see `chat_io`): keep the client's text only, never a path it names.
         message, chat = (message if isinstance(message, str) else ""), text_messages(chat)
         question = clean_question(message)  # what is echoed is what the engine reads
@@ -266,7 +268,7 @@ class ChatApp:
         yield (chat, "", render.panel_html([*turns, final], self.engine.article),
                [*history, question], [*turns, final])
 
-    def new_chat(self) -> tuple:
+    def new_chat(self) -> tuple[Any, ...]:
         return ([], "", render.panel_html([], self.engine.article), [], [],
                 gr.File(value=None, visible=False))
 
@@ -282,7 +284,7 @@ class ChatApp:
         return str(path)
 
     # --- uploads -------------------------------------------------------------------------
-    def upload(self, file: str | None, progress: gr.Progress = PROGRESS) -> tuple:
+    def upload(self, file: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
         """Add an uploaded article to the index; it is citable in the next answer."""
         if not file:
             return gr.skip(), gr.skip(), gr.skip(), None
@@ -302,7 +304,7 @@ class ChatApp:
         return status, self.document_rows(), self.header(), None
 
     # --- removal -------------------------------------------------------------------------
-    def remove(self, doc_id: str, confirm: bool = False) -> dict:
+    def remove(self, doc_id: str, confirm: bool = False) -> dict[str, Any]:
         """Remove a document: its sentences, its record and its file (an uploaded file is
         deleted; a shipped article is moved aside and needs confirm=true). Returns status
         "removed", doc_id, title, origin (upload/shipped/other), nodes, documents left, message."""
@@ -315,7 +317,7 @@ class ChatApp:
                 "origin": report.origin, "nodes": report.nodes, "documents": report.documents,
                 "message": report.line(paths=False)}
 
-    def remove_clicked(self, doc_id: str | None, confirm: bool) -> tuple:
+    def remove_clicked(self, doc_id: str | None, confirm: bool) -> tuple[Any, ...]:
         """The Documents tab's Remove button: status line, table, header, choices, checkbox."""
         if not doc_id:
             return ('<div class="tq-status-bad">✗ Choose a document to remove.</div>',
@@ -333,10 +335,11 @@ class ChatApp:
                                     for d in self.engine.documents()], value=None)
 
 
-def create_app(settings: Settings, engine: Any) -> gr.Blocks:
+def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
     """The chat UI for `engine` (launch it with `ui.launch`)."""
     app = ChatApp(settings, engine, upload_cache=Path(get_upload_folder()))  # as Blocks uses
-    with gr.Blocks(title="Treaty Q&A", analytics_enabled=False) as demo:
+    demo = gr.Blocks(title="Treaty Q&A", analytics_enabled=False)
+    with demo:
         with gr.Row(equal_height=True):
             gr.Markdown("# Treaty Q&A\nCited answers about the June 2024 Russia–North Korea "
                         "treaty, from the indexed news articles.", elem_id="tq-title")

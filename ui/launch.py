@@ -18,10 +18,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from treaty_qa.errors import IndexNotBuilt, InvalidSettings
 from treaty_qa.settings import Settings
+
+if TYPE_CHECKING:  # Gradio and the engine are imported when the chat starts, not before
+    import gradio as gr
+
+    from treaty_qa.rag.engine import QAEngine
 
 PROJECT = Path(__file__).resolve().parents[1]  # the checkout: code, data, docs, the venv
 
@@ -63,20 +68,20 @@ def _warn_insecure(settings: Settings) -> None:
           f"\n{line}", file=sys.stderr, flush=True)
 
 
-def open_engine(settings: Settings) -> Any:
+def open_engine(settings: Settings) -> QAEngine:
     """The engine for `settings`, building the index first (with console progress) if missing.
 
     A configured LLM endpoint is probed once (`rag.llm_probe`); if it cannot be used the engine
     answers offline and `engine.startup_notice` says why."""
-    from rag.engine import QAEngine
+    from treaty_qa.rag.engine import QAEngine
 
     try:
         return QAEngine.open(settings, probe=True)
     except IndexNotBuilt:
         from rich.console import Console
 
-        from index.corpus import default_roots
-        from treaty_qa.progress import build_with_progress
+        from treaty_qa.index.corpus import default_roots
+        from treaty_qa.ui.progress import build_with_progress
 
         console = Console(stderr=True)
         roots = " and ".join(str(r) for r in default_roots(settings))
@@ -111,7 +116,7 @@ def launch_options(settings: Settings, auth: tuple[str, str] | None, port: int) 
     Gradio's file routes serve only its own cache (uploads, exports): no `allowed_paths`."""
     from gradio.utils import get_upload_folder
 
-    from ui.style import launch_kwargs
+    from treaty_qa.ui.style import launch_kwargs
 
     keep = [Path(get_upload_folder()), Path(tempfile.gettempdir())]  # uploads; exports
     return dict(server_name=settings.host, server_port=port, auth=auth, share=False,
@@ -122,9 +127,9 @@ def launch_options(settings: Settings, auth: tuple[str, str] | None, port: int) 
                 show_error=False, **launch_kwargs())
 
 
-def build(settings: Settings, engine: Any) -> Any:
+def build(settings: Settings, engine: QAEngine) -> gr.Blocks:
     """The app with its queue: `concurrency_limit` answers at once, the rest wait in line."""
-    from ui.app import create_app
+    from treaty_qa.ui.app import create_app
 
     demo = create_app(settings, engine)
     demo.queue(default_concurrency_limit=settings.concurrency_limit)
@@ -137,7 +142,7 @@ def launch(settings: Settings) -> None:
     engine = open_engine(settings)
     if auth is None and not is_loopback(settings.host):
         _warn_insecure(settings)
-    if notice := getattr(engine, "startup_notice", None):
+    if notice := engine.startup_notice:
         print(f"notice: {notice}", file=sys.stderr, flush=True)
     demo = build(settings, engine)
     print(f"treaty-qa chat ({engine.mode}) on http://{settings.host}:{settings.port}"
@@ -145,7 +150,8 @@ def launch(settings: Settings) -> None:
     demo.launch(quiet=True, **launch_options(settings, auth, settings.port))
 
 
-def serve_in_thread(settings: Settings, engine: Any, port: int = 0) -> tuple[Any, str]:
+def serve_in_thread(settings: Settings, engine: QAEngine,
+                    port: int = 0) -> tuple[gr.Blocks, str]:
     """Start the app in a background thread on a free localhost port: (app, url). For tests;
     stop it with `app.close()`."""
     import socket

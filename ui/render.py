@@ -18,7 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from rag.models import Answer, Citation
+from treaty_qa.rag.models import Answer, Citation
+from treaty_qa.texts import NOT_IN_SOURCES
 
 ArticleLookup = Callable[[str], str | None]
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -181,7 +182,7 @@ def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
     if ans.abstained:
         rest = abstention_detail(ans.answer)
         body = (f'<div class="tq-abstain" role="status"><div class="tq-abstain-title">'
-                f"The sources don&#x27;t say</div>{_lines(rest) if rest else ''}</div>")
+                f"{esc(NOT_IN_SOURCES.rstrip('.'))}</div>{_lines(rest) if rest else ''}</div>")
         return f'<div class="tq-answer" id="tq-answer-{turn}">{notices_html(ans)}{body}</div>'
     details = (f'<details class="tq-sources-toggle"><summary>Sources ({len(ans.citations)})'
                f"</summary>{sources_html(ans, lookup, turn, 'msg')}</details>"
@@ -248,7 +249,7 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
         out += [f"## {i}. {_md(a.question)}", ""]
         if a.abstained:
             rest = abstention_detail(a.answer)
-            out += [f"> **The sources don't say.**{' ' + _md(rest) if rest else ''}", ""]
+            out += [f"> **{NOT_IN_SOURCES}**{' ' + _md(rest) if rest else ''}", ""]
         else:
             out += [_md(a.answer), ""]
         if a.corroboration > 1:

@@ -13,11 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from index.corpus import SUPPORTED, doc_id_for, read_article
 from treaty_qa.errors import DuplicateDocument, InvalidDocument
+from treaty_qa.index.corpus import SUPPORTED, check_bytes, doc_id_for, read_article
 from treaty_qa.settings import Settings
+
+if TYPE_CHECKING:
+    from treaty_qa.index.pipeline import Progress
+    from treaty_qa.index.report import IndexReport
+    from treaty_qa.rag.engine import QAEngine
 
 MAX_NAME = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -63,23 +68,6 @@ def safe_name(original: str) -> str:
                               "added; save the article as text or HTML")
     stem = _UNSAFE.sub("_", stem).strip("._-")[: MAX_NAME - len(ext) - 1] or "article"
     return f"{stem}.{ext.lower()}"
-
-
-def check_bytes(name: str, data: bytes, max_bytes: int) -> str:
-    """The article text, or `InvalidDocument` when the bytes are not a usable text article."""
-    if len(data) > max_bytes:
-        raise InvalidDocument(shown(name), f"file is larger than the {max_bytes:,}-byte limit; "
-                              "split it (or raise TREATY_QA_MAX_FILE_BYTES)")
-    if not data.strip():
-        raise InvalidDocument(shown(name), "file is empty; add the article text")
-    if b"\x00" in data:
-        raise InvalidDocument(shown(name), "looks binary (NUL bytes); only text articles can be "
-                              "added")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InvalidDocument(shown(name), f"is not UTF-8 (byte {e.start}); re-save it as "
-                              "UTF-8") from e
 
 
 NOT_RECEIVED = "the file was not uploaded through this chat; upload it with the upload box"
@@ -134,14 +122,9 @@ def save_upload(settings: Settings, src: Path, original_name: str,
                 taken_ids: Collection[str] = ()) -> Path:
     """Check an uploaded file and copy it into `settings.upload_dir` under a safe, new name."""
     name = safe_name(original_name)
-    size = src.stat().st_size
-    if size > settings.max_file_bytes:
-        raise InvalidDocument(shown(original_name), f"file is larger than the "
-                              f"{settings.max_file_bytes:,}-byte limit; split it (or raise "
-                              "TREATY_QA_MAX_FILE_BYTES)")
-    with src.open("rb") as f:
+    with src.open("rb") as f:  # one byte more than allowed: enough to refuse a larger file
         data = f.read(settings.max_file_bytes + 1)
-    check_bytes(original_name, data, settings.max_file_bytes)
+    check_bytes(shown(original_name), data, settings.max_file_bytes)
     root = settings.upload_dir.resolve()
     root.mkdir(parents=True, exist_ok=True)
     dest = _unique(root, name, taken_ids)
@@ -152,18 +135,18 @@ def save_upload(settings: Settings, src: Path, original_name: str,
     return dest
 
 
-def refuse_duplicate(engine: Any, src: Path, original_name: str) -> None:
+def refuse_duplicate(engine: QAEngine, src: Path, original_name: str) -> None:
     """`DuplicateDocument` ("already indexed as <title> (<doc_id>)") when the upload's body text
     is already indexed under any name (`index.corpus.content_hash`: whitespace-folded text, so
     re-saved or re-wrapped copies count; front matter, HTML tags and file names do not).
     A file that cannot be read as an article passes: saving and indexing report it."""
-    from index.catalog import same_content
+    from treaty_qa.index.catalog import same_content
 
     name = safe_name(original_name)
     max_bytes = engine.settings.max_file_bytes
     with src.open("rb") as f:
         data = f.read(max_bytes + 1)
-    check_bytes(original_name, data, max_bytes)
+    check_bytes(shown(original_name), data, max_bytes)
     try:
         article = read_article(Path(name), None, max_bytes, data=data)
     except InvalidDocument:
@@ -174,21 +157,21 @@ def refuse_duplicate(engine: Any, src: Path, original_name: str) -> None:
         raise DuplicateDocument(shown(original_name), dup.title, dup.doc_id)
 
 
-def add_upload(engine: Any, src: Path, original_name: str, progress: Any = None) -> Path:
+def add_upload(engine: QAEngine, src: Path, original_name: str,
+               progress: Progress | None = None) -> Path:
     """Save an upload and index it; refused before anything is written when the same text is
     already indexed; the saved file is removed again if it cannot be indexed."""
     taken = {d.doc_id for d in engine.documents()}
     refuse_duplicate(engine, src, original_name)
     dest = save_upload(engine.settings, src, original_name, taken)
     try:
-        report = engine.index_files([dest], progress)
+        report: IndexReport = engine.index_files([dest], progress)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
-    mine = [e for e in report.errors if e.startswith(str(dest))]
-    if mine:
+    mine = next((s for s in report.errors if s.path.resolve() == dest.resolve()), None)
+    if mine is not None:
         dest.unlink(missing_ok=True)
         engine.refresh()
-        reason = mine[0][len(str(dest)):].lstrip(": ")
-        raise InvalidDocument(shown(original_name), reason)
+        raise InvalidDocument(shown(original_name), mine.reason)
     return dest

@@ -20,7 +20,7 @@ from treaty_qa.settings import Settings
 
 def private_index(tmp: Path, shared: Settings) -> Settings:
     """A copy of the real corpus with a copy of the shared store, synced (no embedding)."""
-    from index.pipeline import build_index
+    from treaty_qa.index.pipeline import build_index
 
     shutil.copytree(CORPUS, tmp / "articles")
     shutil.copytree(shared.index_dir, tmp / "chroma")
@@ -33,8 +33,8 @@ def private_index(tmp: Path, shared: Settings) -> Settings:
 @contextmanager
 def serve(settings: Settings) -> Iterator[tuple[Any, str]]:
     """The chat over `settings`' index on a free localhost port: (app, url)."""
-    from rag.engine import QAEngine
-    from ui.launch import serve_in_thread
+    from treaty_qa.rag.engine import QAEngine
+    from treaty_qa.ui.launch import serve_in_thread
 
     demo, url = serve_in_thread(settings, QAEngine.open(settings))
     try:

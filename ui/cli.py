@@ -12,12 +12,19 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from treaty_qa.errors import TreatyQAError
 from treaty_qa.settings import Settings
+
+if TYPE_CHECKING:  # for annotations only: `ask` must not import the indexing stack or Gradio
+    from rich.console import Console
+
+    from treaty_qa.index.remove import RemovalReport
+    from treaty_qa.index.report import IndexReport
+    from treaty_qa.rag.models import Answer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Cited answers about the 2024 Russia–North Korea treaty, offline.")
@@ -62,25 +69,26 @@ def index(
     settings = _settings()
     console = Console(stderr=True)
     if not rebuild:
-        from index.corpus import default_roots
-        from index.stamp import unchanged
+        from treaty_qa.index.corpus import default_roots
+        from treaty_qa.index.stamp import unchanged
 
         if (done := unchanged(settings, paths or default_roots(settings))) is not None:
-            from index.report import IndexReport
+            from treaty_qa.index.report import IndexReport
 
-            _summarize(console, IndexReport(**done, seconds=time.perf_counter() - _T0))
+            _summarize(console, IndexReport.from_summary(done, time.perf_counter() - _T0))
             return
-    from treaty_qa.progress import build_with_progress
+    from treaty_qa.ui.progress import build_with_progress
 
     _summarize(console, _run(lambda: build_with_progress(settings, console, paths, rebuild)))
 
 
-def _summarize(console: Any, report: Any) -> None:
-    """The run's one-line summary on stdout, skipped files on stderr."""
+def _summarize(console: Console, report: IndexReport) -> None:
+    """The run's one-line summary on stdout, each skipped file on one line of stderr."""
     from rich.markup import escape
 
-    for err in report.errors:
-        console.print(f"[yellow]skipped[/] {escape(err)}", highlight=False, soft_wrap=True)
+    for skipped in report.errors:
+        console.print(f"[yellow]skipped[/] {escape(str(skipped.path))}: {escape(skipped.reason)}",
+                      highlight=False, soft_wrap=True)
     what = (f"embedded {report.embedded} new sentences" if report.embedded
             else "nothing new to embed (0 new embeddings)")
     typer.echo(f"{report.documents} documents, {report.nodes} sentence nodes; {what}; "
@@ -94,7 +102,7 @@ def sources(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines")] = False,
 ) -> None:
     """List indexed documents with outlet, date, sentence count and near-duplicate cluster."""
-    from index.catalog import list_documents
+    from treaty_qa.index.catalog import list_documents
 
     settings = _settings()
     docs = _run(lambda: list_documents(settings))
@@ -125,8 +133,8 @@ def remove(
     shipped article is moved aside, and only with --yes)."""
     settings = _settings()
 
-    def body() -> Any:
-        from index.remove import remove_document
+    def body() -> RemovalReport:
+        from treaty_qa.index.remove import remove_document
 
         return remove_document(settings, doc_id, confirm_shipped=yes)
 
@@ -161,7 +169,7 @@ def _read_questions(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _print_answer(ans: Any) -> None:
+def _print_answer(ans: Answer) -> None:
     from rich.console import Console
     from rich.markup import escape
 
@@ -196,14 +204,14 @@ def ask(
     if (question is None) == (questions is None):
         _fail('give a QUESTION or --questions FILE, e.g. treaty-qa ask "Which UN Charter '
               'article is cited?"', 2)
-    settings = _settings()
+    settings = _settings(backend=backend, top_k=k)  # overrides, like `chat --port`
 
     def body() -> None:
-        from rag.engine import QAEngine
-        from rag.question import clean_question
+        from treaty_qa.rag.engine import QAEngine
+        from treaty_qa.rag.question import clean_question
 
         # an unreachable endpoint or a rejected key: one notice line, then answer offline
-        engine = QAEngine.open(settings, probe=backend != "extractive")
+        engine = QAEngine.open(settings, probe=True)
         notice = engine.startup_notice
         if notice:
             typer.echo(f"notice: {notice}", err=True)
@@ -217,13 +225,13 @@ def ask(
         if questions is not None:
             for item in _read_questions(questions):
                 try:
-                    ans = engine.ask(item["q"], item.get("history") or [], backend, k)
+                    ans = engine.ask(item["q"], item.get("history") or [])
                     typer.echo(json.dumps(as_dict(ans), ensure_ascii=False))
                 except InvalidQuestion as e:
                     typer.echo(json.dumps({"question": clean_question(item["q"]),
                                            "error": str(e)}, ensure_ascii=False))
             return
-        ans = engine.ask(question or "", [], backend, k)
+        ans = engine.ask(question or "")
         if as_json:
             typer.echo(json.dumps(as_dict(ans), ensure_ascii=False, indent=2))
         else:
@@ -246,7 +254,7 @@ def chat(
     settings = _settings(host=host, port=port, allow_insecure_bind=insecure or None)
 
     def body() -> None:
-        from ui.launch import launch
+        from treaty_qa.ui.launch import launch
 
         launch(settings)
 
@@ -268,7 +276,7 @@ def eval_(
     settings = _settings()
 
     def body() -> int:
-        from evals.run import run_cli
+        from treaty_qa.evals.run import run_cli
 
         return run_cli(settings, backend=backend, json_path=json_path, markdown_path=markdown,
                        thresholds_path=thresholds, judge=judge)

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from treaty_qa.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from treaty_qa.index.report import IndexReport
 
 
 class RichProgress:
     """The indexing pipeline's `Progress` protocol drawn as a rich bar."""
 
-    def __init__(self, progress: Any) -> None:
+    def __init__(self, progress: Progress) -> None:
         self._p = progress
         self._task = progress.add_task("embedding", total=None)
 
@@ -27,13 +33,14 @@ class RichProgress:
         self._p.advance(self._task, n)
 
 
-def build_with_progress(settings: Settings, console: Any, paths: Sequence[Path] | None = None,
-                        rebuild: bool = False) -> Any:
+def build_with_progress(settings: Settings, console: Console,
+                        paths: Sequence[Path] | None = None,
+                        rebuild: bool = False) -> IndexReport:
     """`index.pipeline.build_index` with a transient progress bar on `console`; its report.
     Without `paths` it indexes the corpus and the upload folder."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from index.pipeline import build_index
+    from treaty_qa.index.pipeline import build_index
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=True) as p:

@@ -1,0 +1,10 @@
+"""Texts more than one stage says, spelled once (ground floor: anything may import them).
+
+>>> ABSTAIN_TEXT.startswith(NOT_IN_SOURCES)
+True
+"""
+
+from __future__ import annotations
+
+NOT_IN_SOURCES = "The sources don't say."
+ABSTAIN_TEXT = f"{NOT_IN_SOURCES} None of the indexed articles answers this question."
