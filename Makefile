@@ -35,10 +35,12 @@ browser-deps:
 
 test: $(STAMP) browser-deps data/chroma/chroma.sqlite3
 	$(PY) -m pytest -q -p no:cacheprovider
-	$(BIN)/treaty-qa eval --markdown test-artifacts/eval-latest.md --json test-artifacts/eval-latest.json
+	$(BIN)/treaty-qa eval --split dev --markdown test-artifacts/eval-latest.md --json test-artifacts/eval-latest.json
+	$(BIN)/treaty-qa eval --split test --markdown test-artifacts/eval-test-latest.md --json test-artifacts/eval-test-latest.json
 
 eval: $(STAMP) data/chroma/chroma.sqlite3
-	$(BIN)/treaty-qa eval
+	$(BIN)/treaty-qa eval --split dev
+	$(BIN)/treaty-qa eval --split test
 
 # mypy reads the package as installed (treaty_qa.rag, …): a tree of links in build/typecheck.
 TYPECHECK := build/typecheck

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from treaty_qa.errors import TreatyQAError
-from treaty_qa.evals.dataset import CATEGORIES, Case, load_dataset
+from treaty_qa.evals.dataset import CATEGORIES, DATASET, Case, load_dataset
 from treaty_qa.evals.metrics import (
     LEGEND,
     METRICS,
@@ -49,6 +49,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "articles"
 PLANTED = Path(__file__).with_name("fixtures") / "injection-planted.txt"
 THRESHOLDS = Path(__file__).with_name("thresholds.yaml")
+# dev: tune freely (dataset.yaml); test: frozen, written before any answerer change (test.yaml)
+SPLITS = {"dev": (DATASET, THRESHOLDS),
+          "test": (Path(__file__).with_name("test.yaml"),
+                   Path(__file__).with_name("thresholds-test.yaml"))}
 RETRIEVE_K = 5
 SHORT = {"hit@1": "hit@1", "hit@3": "hit@3", "hit@5": "hit@5", "mrr": "MRR",
          "answer_accuracy": "acc", "citation_precision": "cite P", "citation_recall": "cite R",
@@ -291,7 +295,7 @@ def write_json(report: Report, failures: Sequence[str], path: Path) -> None:
 def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | None = None,
             markdown_path: Path | None = None, thresholds_path: Path | None = None,
             engine: QAEngine | None = None, dataset_path: Path | None = None,
-            judge: bool = False) -> int:
+            judge: bool = False, split: str = "dev") -> int:
     """`treaty-qa eval`: 0 when every threshold passes, 1 when one does not, 2 for usage errors.
 
     `engine` (tests) skips building the private index and is used as given; `judge` adds the
@@ -309,8 +313,11 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
         print("error: --judge needs an LLM endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY)",
               file=sys.stderr)
         return 2
-    cases = load_dataset(dataset_path) if dataset_path else load_dataset()
-    thresholds = load_thresholds(thresholds_path or THRESHOLDS)
+    if split not in SPLITS:
+        print(f"error: --split must be one of {', '.join(SPLITS)}", file=sys.stderr)
+        return 2
+    cases = load_dataset(dataset_path or SPLITS[split][0])
+    thresholds = load_thresholds(thresholds_path or SPLITS[split][1])
     if engine is not None:
         report = run_eval(engine, cases, backend)
     else:

@@ -332,3 +332,13 @@ def test_eval_answers_are_the_engines_own_for_every_case(eval_engine: QAEngine) 
         assert [(c["doc_id"], c["start"], c["end"], c["quote"]) for c in row.citations] == [
             (c.doc_id, c.start, c.end, c.quote) for c in ans.citations], case.id
         assert row.standalone == (ans.standalone_question or ans.question), case.id
+
+
+def test_unknown_split_is_one_line_exit_2(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from treaty_qa.evals.run import SPLITS, run_cli
+
+    assert set(SPLITS) == {"dev", "test"} and all(d.is_file() and t.is_file()
+                                                 for d, t in SPLITS.values())
+    assert run_cli(make_settings(tmp_path), split="nope") == 2
+    assert capsys.readouterr().err.strip() == "error: --split must be one of dev, test"

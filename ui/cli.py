@@ -271,6 +271,8 @@ def eval_(
     judge: Annotated[bool, typer.Option(
         help="Also score faithfulness with the configured LLM as judge (reported, not gated)")]
     = False,
+    split: Annotated[str, typer.Option(
+        help="dev (evals/dataset.yaml, tune freely) or test (evals/test.yaml, frozen)")] = "dev",
 ) -> None:
     """Run the eval suite; exit 1 when a metric is under its committed threshold."""
     settings = _settings()
@@ -279,7 +281,7 @@ def eval_(
         from treaty_qa.evals.run import run_cli
 
         return run_cli(settings, backend=backend, json_path=json_path, markdown_path=markdown,
-                       thresholds_path=thresholds, judge=judge)
+                       thresholds_path=thresholds, judge=judge, split=split)
 
     code = _run(body)
     raise typer.Exit(code)
