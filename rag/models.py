@@ -59,8 +59,18 @@ class Citation:
                    score=round(hit.score, 4), also_reported_by=also)
 
 
+CONFIDENCE = ("answer", "closest", "none")  # direct answer | closest passages | nothing relevant
+
+
 @dataclass(frozen=True)
 class Answer:
+    """What every answerer returns. `confidence` is the outcome: "answer" (a direct answer),
+    "closest" (not answered directly: the closest passages are quoted, claiming nothing) or
+    "none" (nothing relevant). `abstained` is True for both "closest" and "none", so programs that
+    read only `abstained` keep working; an abstained answer given without a confidence is "none".
+    `lead` is the typed span shown in front of the quote ("Article 51"), only on direct answers.
+    """
+
     question: str
     answer: str
     abstained: bool
@@ -71,6 +81,18 @@ class Answer:
     notices: list[str] = field(default_factory=list)  # fallbacks, truncation, removed citations
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None  # the question after follow-up condensing
+    confidence: str = "answer"
+    lead: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.confidence not in CONFIDENCE:
+            raise ValueError(f"confidence must be one of {CONFIDENCE}, not {self.confidence!r}")
+        if self.abstained and self.confidence == "answer":
+            object.__setattr__(self, "confidence", "none")
+        if not self.abstained and self.confidence != "answer":
+            raise ValueError("an answer that is not abstained has confidence 'answer'")
+        if self.confidence != "answer" and self.lead is not None:
+            raise ValueError("only a direct answer has a lead")
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
