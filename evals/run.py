@@ -28,8 +28,9 @@ import yaml
 from treaty_qa.errors import TreatyQAError
 from treaty_qa.evals.dataset import CATEGORIES, DATASET, Case, load_dataset
 from treaty_qa.evals.metrics import (
+    COUNTS,
     LEGEND,
-    METRICS,
+    LOWER_IS_BETTER,
     QUALITY,
     Scored,
     answer_correct,
@@ -55,9 +56,18 @@ SPLITS = {"dev": (DATASET, THRESHOLDS),
                    Path(__file__).with_name("thresholds-test.yaml"))}
 RETRIEVE_K = 5
 SHORT = {"hit@1": "hit@1", "hit@3": "hit@3", "hit@5": "hit@5", "mrr": "MRR",
-         "answer_accuracy": "acc", "citation_precision": "cite P", "citation_recall": "cite R",
-         "abstention_precision": "abst P", "abstention_recall": "abst R",
-         "injection_resistance": "inj", "latency_p50_ms": "p50 ms", "latency_p95_ms": "p95 ms"}
+         "direct_accuracy": "dir P", "direct_coverage": "dir cov", "answer_accuracy": "acc",
+         "closest_evidence": "closest ev", "useful": "useful", "citation_precision": "cite P",
+         "citation_recall": "cite R", "abstention_precision": "abst P",
+         "abstention_recall": "abst R", "unanswerable_direct": "unans dir ↓",
+         "invented_leads": "inv leads ↓", "injection_resistance": "inj",
+         "latency_p50_ms": "p50 ms", "latency_p95_ms": "p95 ms"}
+# The report's two tables; answer_accuracy is left out: it is direct_coverage under its old name.
+TABLES = {"Retrieval and citations": ("hit@1", "hit@3", "hit@5", "mrr", "citation_precision",
+                                      "citation_recall", "latency_p50_ms", "latency_p95_ms"),
+          "Answers": ("direct_accuracy", "direct_coverage", "closest_evidence", "useful",
+                      "abstention_precision", "abstention_recall", "unanswerable_direct",
+                      "invented_leads", "injection_resistance")}
 
 
 class EvalError(TreatyQAError):
@@ -75,6 +85,8 @@ class Row:
     standalone: str
     answer: str
     abstained: bool
+    confidence: str  # "answer" | "closest" | "none"
+    lead: str | None  # the typed span before the quote of a direct answer
     backend: str
     citations: list[dict[str, Any]]  # doc_id, start, end, quote, good
     retrieved: list[str]  # doc ids of the top-5 retrieval, best first
@@ -140,6 +152,7 @@ def score_case(engine: QAEngine, case: Case, backend: str) -> Row:
         {"doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote,
          "good": citation_good(c.quote, c.start, c.end, engine.article(c.doc_id), case.evidence)}
         for c in ans.citations]
+    good = any(c["good"] for c in cites) if case.evidence else False
     injection = (injection_resisted(ans.answer, case.forbid, ans.abstained, case.abstain)
                  if case.category == "injection" else None)
     scores = Scored(
@@ -148,21 +161,38 @@ def score_case(engine: QAEngine, case: Case, backend: str) -> Row:
         correct=answer_correct(ans.abstained, ans.answer, case.accept), abstained=ans.abstained,
         expect_abstain=case.abstain, cites=len(cites) if case.evidence else 0,
         good_cites=sum(c["good"] for c in cites) if case.evidence else 0,
-        injection_ok=injection, latency_ms=ans.timings_ms.get("total", 0.0))
+        injection_ok=injection, latency_ms=ans.timings_ms.get("total", 0.0),
+        confidence=ans.confidence, lead=ans.lead,
+        closest_good=ans.confidence == "closest" and good)
     why = _why(case, scores, ans.answer)
     return Row(id=case.id, category=case.category, question=case.question,
                history=list(case.history), standalone=standalone, answer=ans.answer,
-               abstained=ans.abstained, backend=ans.backend, citations=cites,
+               abstained=ans.abstained, confidence=ans.confidence, lead=ans.lead,
+               backend=ans.backend, citations=cites,
                retrieved=[h.doc_id for h in hits], scores=scores, passed=not why, why=why)
 
 
 def _why(case: Case, s: Scored, answer: str) -> str:
-    """Why a case failed, as a short phrase ("" when it passed)."""
+    """Why a case failed, as a short phrase ("" when it passed). An answerable case not answered
+    directly fails; the phrase says whether its closest passages held the evidence.
+
+    >>> c = Case("c", "factoid", "Q?", accept=("51",))
+    >>> _why(c, Scored("factoid", answerable=True, abstained=True, confidence="closest",
+    ...                closest_good=True), "")
+    'closest (evidence shown)'
+    >>> _why(Case("u", "unanswerable", "Q?", abstain=True),
+    ...      Scored("unanswerable", expect_abstain=True, lead="10,000 soldiers"), "")
+    "answered but the sources don't say (lead: 10,000 soldiers)"
+    """
     problems = []
     if case.abstain and not s.abstained:
-        problems.append("answered but the sources don't say")
-    if case.answerable and s.abstained:
-        problems.append("abstained")
+        lead = f" (lead: {s.lead})" if s.lead is not None else ""
+        problems.append(f"answered but the sources don't say{lead}")
+    if case.answerable and s.confidence == "closest":
+        problems.append("closest (evidence shown)" if s.closest_good
+                        else "closest (evidence not among the passages)")
+    elif case.answerable and s.abstained:
+        problems.append("none")
     elif case.answerable and not s.correct:
         problems.append("answer matches no accept pattern")
     if case.answerable and case.evidence and not s.abstained and not s.good_cites:
@@ -188,7 +218,10 @@ def run_eval(engine: QAEngine, cases: Sequence[Case], backend: str = "extractive
 
 # --- thresholds ------------------------------------------------------------------------------
 def load_thresholds(path: Path = THRESHOLDS) -> dict[str, dict[str, float]]:
-    """{"overall" or a category: {metric: minimum}} from the YAML file, checked."""
+    """{"overall" or a category: {metric: threshold}} from the YAML file, checked.
+
+    Every entry is `metric: number`. The number is a minimum, except for the metrics in
+    `LOWER_IS_BETTER` (`unanswerable_direct`, `invented_leads`), where it is a maximum."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as e:
@@ -200,7 +233,7 @@ def load_thresholds(path: Path = THRESHOLDS) -> dict[str, dict[str, float]]:
         if scope != "overall" and scope not in CATEGORIES:
             raise EvalError(f"{path}: unknown category {scope!r}")
         if not isinstance(mins, dict):
-            raise EvalError(f"{path}: {scope}: expected a mapping of metric: minimum")
+            raise EvalError(f"{path}: {scope}: expected a mapping of metric: threshold")
         for metric, value in mins.items():
             if metric not in QUALITY or not isinstance(value, int | float):
                 raise EvalError(f"{path}: {scope}.{metric}: expected a gated metric "
@@ -209,16 +242,21 @@ def load_thresholds(path: Path = THRESHOLDS) -> dict[str, dict[str, float]]:
 
 
 def check_thresholds(report: Report, thresholds: Mapping[str, Mapping[str, float]]) -> list[str]:
-    """One line per metric under its minimum (or missing); empty when everything passes."""
+    """One line per metric on the wrong side of its threshold (or missing); empty when everything
+    passes. A threshold is a minimum, or a maximum for the metrics in `LOWER_IS_BETTER`."""
     failures = []
-    for scope, mins in thresholds.items():
-        for metric, minimum in mins.items():
+    for scope, limits in thresholds.items():
+        for metric, limit in limits.items():
             value = report.table.get(scope, {}).get(metric)
             if value is None:
                 failures.append(f"{scope} {metric}: not measurable in this run "
-                                f"(threshold {minimum})")
-            elif value < minimum - 1e-9:
-                failures.append(f"{scope} {metric} = {value:.3f} is under its threshold {minimum}")
+                                f"(threshold {limit})")
+                continue
+            shown = f"{value:.0f}" if metric in COUNTS else f"{value:.3f}"
+            if metric in LOWER_IS_BETTER and value > limit + 1e-9:
+                failures.append(f"{scope} {metric} = {shown} is over its maximum {limit}")
+            elif metric not in LOWER_IS_BETTER and value < limit - 1e-9:
+                failures.append(f"{scope} {metric} = {shown} is under its threshold {limit}")
     return failures
 
 
@@ -226,29 +264,32 @@ def check_thresholds(report: Report, thresholds: Mapping[str, Mapping[str, float
 def _fmt(metric: str, value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.0f}" if metric.startswith("latency") else f"{value:.2f}"
+    return f"{value:.0f}" if metric.startswith("latency") or metric in COUNTS else f"{value:.2f}"
 
 
 def render_console(report: Report, failures: Sequence[str], console: Any) -> None:
     from rich.table import Table
 
-    table = Table("group", "n", *(SHORT[m] for m in METRICS),
-                  title=f"treaty-qa eval — {report.backend}, {len(report.rows)} cases")
-    for scope, metrics in report.table.items():
-        table.add_row(scope, str(report.counts[scope]), *(_fmt(m, metrics[m]) for m in METRICS),
-                      style="bold" if scope == "overall" else None)
-    console.print(table)
+    for title, columns in TABLES.items():
+        table = Table("group", "n", *(SHORT[m] for m in columns),
+                      title=f"treaty-qa eval — {report.backend}, {len(report.rows)} cases: "
+                            f"{title.lower()}")
+        for scope, metrics in report.table.items():
+            table.add_row(scope, str(report.counts[scope]),
+                          *(_fmt(m, metrics[m]) for m in columns),
+                          style="bold" if scope == "overall" else None)
+        console.print(table)
     for row in (r for r in report.rows if not r.passed):
         console.print(f"[yellow]failed[/] {row.id} ({row.category}): {row.why}", highlight=False)
     for line in report.notices:
         console.print(f"[magenta]note:[/] {line}", highlight=False)
     for line in failures:
-        console.print(f"[red]under threshold:[/] {line}", highlight=False)
+        console.print(f"[red]threshold:[/] {line}", highlight=False)
     if report.judge:
         console.print(_judge_line(report.judge), highlight=False)
     verdict = "[red]FAIL[/]" if failures else "[green]PASS[/]"
     console.print(f"{verdict}: {sum(r.passed for r in report.rows)}/{len(report.rows)} cases "
-                  f"passed, {len(failures)} metric(s) under threshold, {report.seconds:.1f} s")
+                  f"passed, {len(failures)} metric(s) past threshold, {report.seconds:.1f} s")
 
 
 def _judge_line(j: Mapping[str, Any]) -> str:
@@ -259,18 +300,24 @@ def _judge_line(j: Mapping[str, Any]) -> str:
     return f"{line}; {j['notice']}" if j["notice"] else line
 
 
-def render_markdown(report: Report, failures: Sequence[str]) -> str:
-    head = "| group | n | " + " | ".join(SHORT[m] for m in METRICS) + " |"
-    lines = [f"# treaty-qa eval — {report.backend} backend", "",
-             f"{report.date}; {len(report.rows)} cases; {sum(r.passed for r in report.rows)} "
-             f"passed; {report.seconds:.1f} s.", "", head,
-             "|" + " --- |" * (len(METRICS) + 2)]
+def _markdown_table(report: Report, columns: Sequence[str]) -> list[str]:
+    lines = ["| group | n | " + " | ".join(SHORT[m] for m in columns) + " |",
+             "|" + " --- |" * (len(columns) + 2)]
     for scope, metrics in report.table.items():
-        cells = [_fmt(m, metrics[m]) for m in METRICS]
+        cells = [_fmt(m, metrics[m]) for m in columns]
         name = f"**{scope}**" if scope == "overall" else scope
         lines.append(f"| {name} | {report.counts[scope]} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_markdown(report: Report, failures: Sequence[str]) -> str:
+    lines = [f"# treaty-qa eval — {report.backend} backend", "",
+             f"{report.date}; {len(report.rows)} cases; {sum(r.passed for r in report.rows)} "
+             f"passed; {report.seconds:.1f} s."]
+    for title, columns in TABLES.items():
+        lines += ["", f"## {title}", "", *_markdown_table(report, columns)]
     lines += ["", "## Thresholds", ""]
-    lines += [f"- under threshold: {f}" for f in failures] or ["All thresholds pass."]
+    lines += [f"- past threshold: {f}" for f in failures] or ["All thresholds pass."]
     lines += [f"- note: {n}" for n in report.notices]
     if report.judge:
         lines += ["", "## LLM judge", "", _judge_line(report.judge) + "."]

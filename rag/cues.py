@@ -103,6 +103,119 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     return out
 
 
+_MONEY = re.compile(r"(?:[$€£₽₩]\s?\d[\d,.]*(?:\s+(?:million|billion|trillion))?|\b\d[\d,.]*\s*"
+                    r"(?:million|billion|trillion)?\s*(?:dollars|rubles|roubles|won|euros|USD|"
+                    r"yuan)\b)", re.I)
+_COSTS = re.compile(r"\b(?:cost|costs|price|priced|pay|paid|worth|spend|spent|value|fee)\b", re.I)
+_FUTURE_Q = re.compile(r"\bwill\b|\bnext\b|\bgoing to\b|\bupcoming\b|\bfuture\b|"
+                       r"\bplan(?:s|ned)? to\b|\bbe held\b", re.I)
+_FUTURE_S = re.compile(r"\bwill\b|\bis (?:due|set|scheduled|expected|planned) to\b|\bnext\b|"
+                       r"\bupcoming\b|\bplans? to\b", re.I)
+_DURATION_UNITS = {"second", "minut", "hour", "day", "week", "month", "year", "decad", "centuri"}
+
+
+def asks_money(question: str) -> bool:
+    """A "how much … cost / pay / price" question: only a money amount answers it.
+
+    >>> asks_money("How much did the limousine cost?"), asks_money("How much support?")
+    (True, False)
+    """
+    return bool(_COSTS.search(question))
+
+
+def find_money(sentence: str) -> list[str]:
+    """Money amounts in `sentence`.
+
+    >>> find_money("It cost $1.5 million, or 90 million rubles.")
+    ['$1.5 million', '90 million rubles']
+    """
+    return [m.group(0).strip() for m in _MONEY.finditer(sentence)]
+
+
+def asks_future(question: str) -> bool:
+    """The question is about something still to happen ("When will Kim visit Moscow?").
+
+    >>> asks_future("When will Kim visit Moscow next?"), asks_future("When did Kim visit?")
+    (True, False)
+    """
+    return bool(_FUTURE_Q.search(question))
+
+
+def states_future(sentence: str) -> bool:
+    """The sentence speaks of something to come (so its date can answer a "when will")."""
+    return bool(_FUTURE_S.search(sentence))
+
+
+def quantity_noun(span: str) -> str:
+    """The counted noun of a quantity span, lower-cased ("10,000 soldiers" → "soldiers")."""
+    return span.split()[-1].lower() if span.split() else ""
+
+
+def is_duration_unit(stem: str) -> bool:
+    """A stemmed time unit ("year", "hour", …): what "how long" asks for."""
+    return stem in _DURATION_UNITS
+
+
+_LIST_NOUN = re.compile(
+    r"^\W*(?:(?:and|so|also|then)\s+)?(?:in\s+|on\s+|from\s+|to\s+)?(?:which|what)\s+"
+    r"(?:[A-Za-z-]+\s+)?(?!(?:is|was|has|does|news|press|focus|status|us)\b)"
+    r"([a-z]+(?:ies|[^su\s]s))\b", re.I)
+_LIST_REACT = re.compile(r"^\W*(?:and\s+)?how\s+(?:did|do|does|have|has)\s+.+?\b(?:respond|react)",
+                         re.I)
+_TWO_PARTS = re.compile(r"\w.*?(?:,\s*|\s+)and\s+(?:when|where|who|what|which|how)\b", re.I)
+_BOTH = re.compile(r"\beach (?:side|party|country|other)\b|\bboth\b", re.I)
+
+
+def asks_for_list(question: str) -> bool:
+    """The question asks for several items: a plural "which/what" noun ("Which countries …",
+    "What areas …"), how someone responded or reacted, two questions in one ("When was it
+    signed, and when ratified?"), or what each side / both do.
+
+    >>> [asks_for_list(q) for q in ("Which countries voiced concern?", "What areas does it cover?",
+    ...  "How did Japan react?", "When was it signed, and when was it ratified?",
+    ...  "What is the state ideology?", "Which article is cited?", "What did Kim give Putin?")]
+    [True, True, True, True, False, False, False]
+    """
+    return bool(_LIST_NOUN.search(question) or _LIST_REACT.search(question)
+                or _TWO_PARTS.search(question) or _BOTH.search(question))
+
+
+_AUX = (r"(?:is|was|are|were|does|did|do|has|have|had|would|will|can|could|should|might|must|"
+        r"may)")
+_GENERIC_NOUNS = {"kind", "kinds", "type", "types", "sort", "thing", "things", "part", "way",
+                  "ways", "one", "ones", "role", "else", "exactly", "happened"}
+_ASKED = [
+    re.compile(rf"^\W*(?:and\s+)?(?:what|which)\s+{_AUX}\s+the\s+(?:[\w-]+\s+){{0,2}}?([\w-]+)\s+"
+               r"(?:of|for|that|which|given|paid)\b", re.I),
+    re.compile(r"^\W*(?:and\s+)?(?:what|which)\s+([\w-]+)\s+of\b", re.I),
+    re.compile(rf"^\W*(?:and\s+)?(?:what|which)\s+(?:[\w-]+\s+){{0,2}}?([\w-]+)\s+{_AUX}\b", re.I),
+    re.compile(rf"^\W*(?:and\s+)?how\s+many\s+(?:[\w-]+\s+){{0,2}}?([\w-]+)\s+(?:{_AUX}|in|of)\b",
+               re.I),
+]
+
+
+def asked_noun(question: str) -> str | None:
+    """The noun a "what/which N …", "what is the N of …" or "how many N …" question asks for
+    (the slot the answer must fill), None when there is none or it is generic ("kind").
+
+    >>> [asked_noun(q) for q in ("What is the name of the guest house?", "What breed were they?",
+    ...  "What brand of limousine did they drive?", "How many North Korean soldiers were killed?",
+    ...  "What kind of dogs?", "Who signed it?", "What did Kim give Putin?",
+    ...  "Talks went on; which venue was chosen?")]
+    ['name', 'breed', 'brand', 'soldiers', None, None, None, 'venue']
+    """
+    clauses = re.split(r"[;:,]\s+(?=(?:and\s+)?(?:what|which|how)\b)", question, flags=re.I)
+    question = clauses[-1]  # "Officials met; what code …": the clause that asks
+    for pattern in _ASKED:
+        m = pattern.match(question)
+        if m:
+            noun = m.group(1).lower()
+            if noun in _GENERIC_NOUNS or re.fullmatch(_AUX, noun):
+                return None
+            return noun
+    return None
+
+
 def numbers(text: str) -> set[str]:
     """Digit strings in text, thousands separators removed.
 

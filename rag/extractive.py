@@ -1,13 +1,23 @@
 """The offline default answerer: picks the retrieved sentence(s) that answer, quotes them verbatim.
 
-For each retrieved sentence it measures *support* (`Support`): dense similarity to the question,
-IDF-weighted coverage of the question's content terms by the sentence and its window, whether the
-sentence holds the kind of thing asked for (a date for "when", a quantity for "how many" …), and
-whether the numbers and named entities of the question occur in it ("Article 3" is not
-"Article 4"; a question about France is not answered by a sentence about Japan). It answers with
-the best-supported sentence, adds corroborating sentences from other independent sources, and
-abstains when support is weak. Thresholds live in `Calibration`, set per category of question
-(off-topic, unanswerable-on-topic, boilerplate) on `evals/calibration.yaml`, not on eval wordings.
+For each retrieved sentence it measures *support* (`Support`): dense similarity to the question
+(and how far it stands above the corpus and the next candidate), IDF-weighted coverage of the
+question's content terms by the sentence and its window, whether the sentence holds the kind of
+thing asked for (a date for "when", a quantity for "how many" …), and whether the numbers and named
+entities of the question occur in it ("Article 3" is not "Article 4"; a question about France is
+not answered by a sentence about Japan). One small learned scorer (`rag.scorer`, fitted on the dev
+split) turns these into P(the sentence answers). Three outcomes:
+
+- **answer** — the best sentence passes the checks and P ≥ `direct_probability`: quoted, with
+  corroborating sentences from other independent sources; a list question ("Which countries …",
+  "How did X respond", two questions in one) gets one bullet per distinct supported item instead.
+- **closest** — not answered directly: up to 3 of the most probable sentences, from different
+  sources, quoted under "Not answered directly — the closest passages are:"; nothing is claimed.
+- **none** — nothing in the corpus is close to the question at all (off-topic).
+
+A typed *lead* ("Article 51 — “…”") is shown only on a direct answer, and only when the span is of
+the asked type in its own right (a money amount for "how much … cost", a quantity of the asked
+noun for "how many", a future date for "when will") and the sentence itself covers the question.
 Deterministic: same index, same question → same answer.
 """
 
@@ -15,33 +25,56 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from treaty_qa.rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
-from treaty_qa.rag.cues import answer_type, find_typed, numbers
+from treaty_qa.rag.cues import (
+    answer_type,
+    asked_noun,
+    asks_for_list,
+    asks_future,
+    asks_money,
+    find_money,
+    find_typed,
+    is_duration_unit,
+    numbers,
+    quantity_noun,
+    states_future,
+)
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
+from treaty_qa.rag.scorer import Scorer
+from treaty_qa.rag.scorer_weights import SCORER
 from treaty_qa.rag.terms import TermStats, term_set, terms
-from treaty_qa.texts import ABSTAIN_TEXT
+from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
-GATING_TYPES = {"date", "year", "count", "article"}  # required; person/place only lead
+GATING_TYPES = {"date", "year", "count", "article"}  # required; person/place only rank
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Decision thresholds (see docs/decisions.md for how each was measured)."""
+    """Decision thresholds (see docs/decisions.md for how each was measured, all on dev)."""
 
-    # support = similarity + coverage_weight * coverage + z_weight * z (Latin-script questions);
-    # weights and threshold from a logistic fit on evals/calibration.yaml (docs/decisions.md)
+    # support = similarity + coverage_weight * coverage + z_weight * z (Latin-script questions):
+    # the ranking score of the former hand-fitted rule, kept as a tie-breaker and a feature
     coverage_weight: float = 0.11
     z_weight: float = 0.03
-    min_support: float = 0.954
-    min_similarity: float = 0.775  # dense cosine needed when terms cannot be compared (ru, ko)
-    min_similarity_en: float = 0.78  # below this even a well-covered English question abstains
     unknown_term_weight: float = 1.0  # weight of a term the corpus lacks, x mean IDF
     context_credit: float = 0.35  # a term found only in the window counts this much
+    # P(answers) from the learned scorer needed for a direct answer, and for a list item
+    direct_probability: float = 0.5
+    list_probability: float = 0.35
+    lead_own_coverage: float = 0.5  # a lead needs the sentence itself to cover this much
+    # below these best dense cosines nothing is close: "none" instead of "closest"
+    closest_similarity_en: float = 0.805
+    closest_similarity: float = 0.775  # other scripts (ru, ko): cosine is all there is
+    # Russian/Korean questions: no terms to compare and too few dev cases to fit on, so the
+    # former rule stays: rank by support, answer when the checks pass and the cosine reaches this
+    min_similarity: float = 0.775
+    max_closest: int = 3
+    max_list_items: int = 4
     # another cluster's sentence says the same (rag/corroborate.py: no typed conflict and this
     # cosine, or the lower one when both state the same year/date/number/article)
     corroborate_cosine: float = SAME_FACT_COSINE
@@ -59,10 +92,17 @@ class Support:
     entities_ok: bool
     entities_own: float  # share of the question's entities in the sentence itself
     has_focus: bool  # the sentence itself holds the question's most specific known term
-    lead: str | None  # the typed span that answers ("Article 51", "November 11")
+    lead: str | None  # the typed span that answers ("Article 51", "November 11"), if shown
     z: float = 0.0  # how many standard deviations the hit's cosine stands above the corpus mean
     coverage_weight: float = 0.11
     z_weight: float = 0.03
+    own_coverage: float = -1.0  # coverage by the sentence alone (no window credit)
+    unknown_share: float = 0.0  # IDF share of the question's terms the corpus never uses
+    typed_span: bool = False  # the sentence holds a span of the asked type
+    typed_question: bool = False  # the question asks for a type (when, how many, where, …)
+    slot: float = 0.5  # the question's asked-for noun ("What is the *price* of …") is in the
+    # sentence (1), is not (0), or the question names none (0.5)
+    probability: float = 0.0  # P(answers), set by `ExtractiveAnswerer.rank`
 
     @property
     def support(self) -> float:
@@ -76,6 +116,32 @@ class Support:
         """Ranking among candidates: support, then the checks, then entities in the sentence."""
         return (self.support + 0.1 * (self.type_ok + self.numbers_ok + self.entities_ok)
                 + 0.05 * self.entities_own + 0.05 * self.has_focus)
+
+    @property
+    def checks_ok(self) -> bool:
+        """The hard checks a direct answer needs whatever its probability: the asked type, the
+        question's numbers, entities the corpus knows."""
+        return self.type_ok and self.numbers_ok and self.entities_ok
+
+
+FEATURES = ("similarity", "z", "coverage", "other_script", "type_ok", "numbers_ok",
+            "entities_ok", "entities_own", "has_focus", "margin_next", "below_best", "rank",
+            "bm25", "unknown_share", "own_coverage", "typed_span", "typed_question", "slot")
+
+
+def candidate_features(s: Support, rank: int, similarities: Sequence[float]) -> list[float]:
+    """The scorer's input for one candidate: its `Support` and where it stands among the
+    retrieved ones (`similarities`: every candidate's dense cosine, `rank`: its 0-based place).
+
+    Order is `FEATURES`; changing it needs a refit (`python -m treaty_qa.evals.fit_scorer`)."""
+    sim = s.hit.similarity
+    others = [v for i, v in enumerate(similarities) if i != rank]
+    latin = s.coverage >= 0
+    return [sim, s.z, s.coverage if latin else 0.0, float(not latin), float(s.type_ok),
+            float(s.numbers_ok), float(s.entities_ok), s.entities_own, float(s.has_focus),
+            sim - max(others, default=0.0), sim - max(similarities, default=sim), rank / 10,
+            min(s.hit.bm25, 20.0) / 10, s.unknown_share, s.own_coverage if latin else 0.0,
+            float(s.typed_span), float(s.typed_question), s.slot if latin else 0.5]
 
 
 @lru_cache(maxsize=4096)  # pure functions of the question: asked once per hit otherwise
@@ -117,13 +183,17 @@ def _matches(term: str, bag: frozenset[str]) -> bool:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, calibration: Calibration | None = None) -> None:
+    def __init__(self, calibration: Calibration | None = None,
+                 scorer: Scorer | None = None) -> None:
         self.cal = calibration or Calibration()
+        self.scorer = scorer or SCORER
 
     # --- support ----------------------------------------------------------------------------
-    def coverage(self, qterms: Sequence[str], hit: Hit, stats: TermStats) -> float:
+    def coverage(self, qterms: Sequence[str], hit: Hit, stats: TermStats,
+                 context_credit: float | None = None) -> float:
         if not qterms:
             return -1.0
+        credit = self.cal.context_credit if context_credit is None else context_credit
         own = term_set(f"{hit.heading or ''} {hit.text}")
         ctx = _context_terms(hit.window, hit.title)
         unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
@@ -131,8 +201,16 @@ class ExtractiveAnswerer:
         for t in dict.fromkeys(qterms):
             w = stats.idf(t) if stats.known(t) else unknown_w
             total += w
-            got += w if _matches(t, own) else self.cal.context_credit * w if _matches(t, ctx) else 0
+            got += w if _matches(t, own) else credit * w if _matches(t, ctx) else 0
         return got / total if total else -1.0
+
+    def unknown_share(self, qterms: Sequence[str], stats: TermStats) -> float:
+        """IDF share of the question's terms that no sentence of the corpus uses."""
+        unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
+        weights = [(stats.idf(t) if stats.known(t) else unknown_w, stats.known(t))
+                   for t in dict.fromkeys(qterms)]
+        total = sum(w for w, _ in weights)
+        return sum(w for w, known in weights if not known) / total if total else 0.0
 
     def support(self, question: str, r: Retrieval, hit: Hit,
                 only_entity: str | None = None, asked: str | None = None) -> Support:
@@ -154,6 +232,7 @@ class ExtractiveAnswerer:
             ents = [only_entity]
         bag = term_set(evidence)
         own = term_set(hit.text)
+        own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)
         return Support(
             hit=hit,
             coverage=self.coverage(qterms, hit, r.stats),
@@ -167,9 +246,45 @@ class ExtractiveAnswerer:
             coverage_weight=self.cal.coverage_weight,
             z_weight=self.cal.z_weight,
             z=(hit.similarity - r.sim_mean) / r.sim_std,
-            # a lead only for precise types and a single candidate span; else the quote alone
-            lead=spans[0] if kind in GATING_TYPES and len(set(spans)) == 1 else None,
+            lead=self._lead(asked or question, kind, spans, hit.text, own_coverage, qterms),
+            own_coverage=own_coverage,
+            unknown_share=self.unknown_share(qterms, r.stats) if qterms else 0.0,
+            typed_span=bool(spans),
+            typed_question=kind is not None,
+            slot=self._slot(asked or question, own),
         )
+
+    @staticmethod
+    def _slot(question: str, own: frozenset[str]) -> float:
+        noun = asked_noun(question)
+        if noun is None or not terms(noun):
+            return 0.5
+        return float(all(_matches(t, own) for t in terms(noun)))
+
+    def _lead(self, question: str, kind: str | None, spans: list[str], sentence: str,
+              own_coverage: float, qterms: Sequence[str]) -> str | None:
+        """The typed span to put in front of the quote, or None: only a precise type, one
+        candidate span that is of the asked type in its own right, and a sentence that itself
+        covers the question (a lead read off an unrelated sentence would read as a fact)."""
+        if kind not in GATING_TYPES or len({s.lower() for s in spans}) != 1:
+            return None
+        if own_coverage < self.cal.lead_own_coverage:  # -1: another script, nothing to check
+            return None
+        span = spans[0]
+        if kind == "count":
+            if asks_money(question):  # "how much … cost": only an amount of money
+                money = find_money(sentence)
+                return money[0] if len(money) == 1 else None
+            noun = terms(quantity_noun(span))
+            if not noun:
+                return None
+            asked_for = set(qterms) if qterms else set()
+            if not (noun[0] in asked_for or (is_duration_unit(noun[0])
+                                             and re.search(r"\bhow long\b", question, re.I))):
+                return None  # "10,000 soldiers" does not answer "how many hours"
+        if kind in ("date", "year") and asks_future(question) and not states_future(sentence):
+            return None  # a past date does not answer "when will"
+        return span
 
     @staticmethod
     def _focus(qterms: Sequence[str], stats: TermStats) -> str | None:
@@ -178,12 +293,36 @@ class ExtractiveAnswerer:
         known = [t for t in qterms if stats.known(t)]
         return max(known, key=stats.idf) if known else None
 
+    def rank(self, supports: Sequence[Support]) -> list[Support]:
+        """`supports` (in retrieval order) with their probability set, most probable first."""
+        sims = [s.hit.similarity for s in supports]
+        scored = [replace(s, probability=self.scorer.probability(
+            candidate_features(s, i, sims))) for i, s in enumerate(supports)]
+        if scored and scored[0].coverage < 0:  # another script: support ranks (see `accept`)
+            return sorted(scored, key=lambda s: -s.score)
+        return sorted(scored, key=lambda s: (-s.probability, -s.score))
+
     def accept(self, s: Support) -> bool:
-        if not (s.type_ok and s.numbers_ok and s.entities_ok):
+        """A direct answer: the hard checks and the scorer's probability (for a question in
+        another script, whose terms cannot be compared, the cosine)."""
+        if not s.checks_ok:
             return False
-        if s.coverage < 0:  # other script: only similarity can speak
+        if s.coverage < 0:
             return s.hit.similarity >= self.cal.min_similarity
-        return s.support >= self.cal.min_support and s.hit.similarity >= self.cal.min_similarity_en
+        return s.probability >= self.cal.direct_probability
+
+    def _list_item(self, s: Support) -> bool:
+        return s.checks_ok and s.probability >= self.cal.list_probability
+
+    def _close(self, supports: Sequence[Support], latin: bool) -> bool:
+        """Anything near the question at all (else "none": off-topic): a close enough cosine
+        and, for a Latin-script question, at least one of its terms in some candidate's
+        sentence or window ("a recipe for kimchi" shares none with the treaty coverage)."""
+        best = max((s.hit.similarity for s in supports), default=0.0)
+        if not latin:
+            return best >= self.cal.closest_similarity
+        return (best >= self.cal.closest_similarity_en
+                and any(s.coverage > 0 for s in supports))
 
     # --- answering ---------------------------------------------------------------------------
     def stream(self, question: Question, retrieval: Retrieval) -> Iterator[StreamItem]:
@@ -193,23 +332,68 @@ class ExtractiveAnswerer:
         yield from (piece for piece in re.split(r"(?<=\s)", ans.answer) if piece)
         yield ans
 
+    def _none(self, question: str) -> Answer:
+        return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, backend=self.name,
+                      confidence="none")
+
     def _answer(self, q: Question, retrieval: Retrieval) -> Answer:
         question, standalone = q.text, q.standalone
         if not re.search(r"[^\W\d_]", standalone):  # no word in any script ("🍕🍕?")
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
-                          backend=self.name)
-        supports = sorted((self.support(standalone, retrieval, h, asked=question)
-                           for h in retrieval.hits), key=lambda s: -s.score)
+            return self._none(question)
+        supports = self.rank([self.support(standalone, retrieval, h, asked=question)
+                              for h in retrieval.hits])
+        if asks_for_list(question):  # the user's own words (not a follow-up's history)
+            items = self._list(supports, retrieval)
+            if len(items) >= 2:
+                return self._build(question, items, corroborating=False, listed=True)
         best = next((s for s in supports if self.accept(s)), None)
         if best is None:
             per_entity = self._per_entity(retrieval)
             if per_entity:
                 return self._build(question, per_entity, corroborating=False)
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
-                          backend=self.name)
+            if self._close(supports, _latin(standalone)):
+                return self._closest(question, supports)
+            return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, [best, *same, *related], corroborating=True,
                            related=len(related))
+
+    def _list(self, supports: Sequence[Support], r: Retrieval) -> list[Support]:
+        """Distinct supported items for a list question: one per independent source and fact,
+        most probable first (Latin-script questions: the scorer can judge each item)."""
+        if not supports or supports[0].coverage < 0:
+            return []
+        picked: list[Support] = []
+        for s in supports:
+            if not self._list_item(s) or any(s.hit.cluster == p.hit.cluster and
+                                              r.similarity(s.hit, p.hit) >= 0.9
+                                              for p in picked):
+                continue
+            if any(same_fact(p.hit.text, s.hit.text, r.similarity(p.hit, s.hit),
+                             self.cal.corroborate_cosine, self.cal.corroborate_shared_cosine)
+                   for p in picked):
+                continue
+            picked.append(s)
+            if len(picked) >= self.cal.max_list_items:
+                break
+        return picked
+
+    def _closest(self, question: str, supports: Sequence[Support]) -> Answer:
+        """Up to `max_closest` most probable passages, one per source cluster: where to look,
+        claiming nothing."""
+        chosen: list[Support] = []
+        for s in supports:
+            if all(s.hit.cluster != c.hit.cluster for c in chosen):
+                chosen.append(s)
+            if len(chosen) >= self.cal.max_closest:
+                break
+        if len(chosen) < self.cal.max_closest:  # fewer clusters than slots: fill from the rest
+            chosen += [s for s in supports if s not in chosen][:self.cal.max_closest - len(chosen)]
+        citations = [Citation.from_hit(i + 1, s.hit) for i, s in enumerate(chosen)]
+        lines = [f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen)]
+        return Answer(question=question, answer="\n".join([CLOSEST_TEXT, *lines]),
+                      abstained=True, backend=self.name, citations=citations,
+                      confidence="closest")
 
     def _per_entity(self, r: Retrieval) -> list[Support]:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []
@@ -220,28 +404,34 @@ class ExtractiveAnswerer:
             return []
         picked: list[Support] = []
         for ent in ents:
-            cands = [self.support(standalone, r, h, only_entity=ent) for h in r.hits]
+            cands = self.rank([self.support(standalone, r, h, only_entity=ent) for h in r.hits])
             ok = [c for c in cands if c.entities_own == 1.0 and self.accept(c)
                   and all(c.hit.node_id != p.hit.node_id for p in picked)]
             if not ok:
                 return []
-            picked.append(max(ok, key=lambda c: c.score))
+            picked.append(ok[0])
         return picked
 
     def _build(self, question: str, chosen: list[Support], corroborating: bool,
-               related: int = 0) -> Answer:
+               related: int = 0, listed: bool = False) -> Answer:
         """`chosen[1:]` either corroborate `chosen[0]` (the last `related` ones are only close to
-        it, not the same fact) or answer other parts of the question."""
+        it, not the same fact) or answer other parts of the question (`listed`: one bullet each)."""
         same = chosen[:len(chosen) - related]
         clusters = {s.hit.cluster for s in same if corroborating}
         also = max(len(clusters) - 1, 0)
         citations = [Citation.from_hit(i + 1, s.hit, also=also if i < len(same) else 0)
                      for i, s in enumerate(chosen)]
-        text = (self._text(chosen[0], same, chosen[len(same):]) if corroborating
-                else "\n".join(f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen)))
+        lead = chosen[0].lead if corroborating else None
+        if corroborating:
+            text = self._text(chosen[0], same, chosen[len(same):])
+        elif listed:
+            text = "\n".join(f"- “{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen))
+        else:
+            text = "\n".join(f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen))
         return Answer(question=question, answer=text, abstained=False, backend=self.name,
                       citations=citations,
-                      corroboration=len(clusters) or len({s.hit.cluster for s in chosen}))
+                      corroboration=len(clusters) or len({s.hit.cluster for s in chosen}),
+                      lead=lead)
 
     def _corroborating(self, best: Support, supports: list[Support],
                        r: Retrieval) -> tuple[list[Support], list[Support]]:
@@ -251,15 +441,17 @@ class ExtractiveAnswerer:
         same: list[Support] = []
         related: list[Support] = []
         seen = {best.hit.cluster}
-        for s in supports:
-            if s is best or s.hit.cluster in seen or not self.accept(s):
+        for s in supports:  # same_fact is the precise check (docs/decisions.md): a
+            # corroborating sentence needs the hard checks, not to answer on its own
+            if s is best or s.hit.cluster in seen or not s.checks_ok:
                 continue
             cos = r.similarity(best.hit, s.hit)
             if same_fact(best.hit.text, s.hit.text, cos, self.cal.corroborate_cosine,
                          self.cal.corroborate_shared_cosine):
                 same.append(s)
-            elif cos >= self.cal.related_cosine or (best.lead is not None and s.lead is not None
-                                                     and best.lead.lower() == s.lead.lower()):
+            elif self._list_item(s) and (
+                    cos >= self.cal.related_cosine or (best.lead is not None and s.lead is not None
+                                                       and best.lead.lower() == s.lead.lower())):
                 related.append(s)
             else:
                 continue

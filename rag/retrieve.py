@@ -155,7 +155,8 @@ class HybridRetriever:
 
     def retrieve(self, question: Question | str, top_k: int) -> Retrieval:
         """Fused, de-duplicated top_k hits for the question's `standalone` text (a follow-up is
-        searched joined with the question before it); a plain string is searched as given."""
+        searched as resolved against the earlier questions, `rag.chat`); a plain string is searched
+        as given."""
         if isinstance(question, str):
             question = Question.plain(question)
         text = question.standalone

@@ -14,6 +14,7 @@ from treaty_qa.errors import InvalidQuestion
 from treaty_qa.index.pipeline import build_index
 from treaty_qa.rag.chat import condense_heuristic
 from treaty_qa.rag.engine import QAEngine
+from treaty_qa.texts import CLOSEST_TEXT
 
 CANARY = "CANARY-7F3A9"
 
@@ -30,9 +31,6 @@ def test_un_charter_question_is_answered_with_article_51(engine: QAEngine) -> No
 
 
 @pytest.mark.parametrize("question", [
-    "When does the treaty expire?",                       # unanswerable, on topic
-    "Who drafted the text of the agreement?",              # unanswerable, on topic
-    "What did the French government say about the pact?",  # entity not in the sources
     "What is the weather in Paris tomorrow?",              # off topic
     "How do I bake sourdough bread?",                      # off topic
     "How many days is the free trial of the news app?",    # only page boilerplate says this
@@ -41,8 +39,28 @@ def test_un_charter_question_is_answered_with_article_51(engine: QAEngine) -> No
 def test_abstains_without_citations(engine: QAEngine, question: str) -> None:
     ans = engine.ask(question)
     assert ans.abstained, ans.answer
+    assert ans.confidence == "none" and ans.lead is None
     assert ans.citations == []
     assert ans.answer.startswith("The sources don't say")
+
+
+@pytest.mark.parametrize("question", [
+    "When does the treaty expire?",                       # unanswerable, on topic
+    "Who drafted the text of the agreement?",              # unanswerable, on topic
+    "What did the French government say about the pact?",  # entity not in the sources
+])
+def test_on_topic_unanswerable_shows_closest_passages_without_claiming(
+        engine: QAEngine, question: str) -> None:
+    """Not answered directly: up to 3 verbatim passages from different sources, no lead, and
+    `abstained` stays True for programs that read only it."""
+    ans = engine.ask(question)
+    assert ans.abstained and ans.confidence == "closest" and ans.lead is None, ans.answer
+    lines = ans.answer.splitlines()
+    assert lines[0] == CLOSEST_TEXT
+    assert 1 <= len(ans.citations) <= 3 and len(lines) == len(ans.citations) + 1
+    for c, line in zip(ans.citations, lines[1:], strict=True):
+        assert line == f"“{c.quote}” [{c.n}]"
+        assert engine.article(c.doc_id)[c.start:c.end] == c.quote
 
 
 @pytest.mark.parametrize("question,expected", [

@@ -14,7 +14,7 @@ from support.cli import cli, cli_env
 from treaty_qa.settings import Settings
 
 FIELDS = {"question", "answer", "abstained", "backend", "citations", "corroboration",
-          "unsupported", "timings_ms"}
+          "unsupported", "timings_ms", "confidence", "lead", "standalone_question"}
 CITATION_FIELDS = {"n", "doc_id", "title", "outlet", "published", "quote", "start", "end",
                    "score"}
 
@@ -26,6 +26,8 @@ def test_ask_json_contract(built_index: Settings) -> None:
     assert FIELDS <= d.keys()
     assert d["abstained"] is False and d["backend"] == "extractive"
     assert "51" in d["answer"] and d["corroboration"] >= 1
+    assert d["confidence"] == "answer" and d["lead"] == "Article 51"
+    assert d["standalone_question"] is None  # nothing to resolve: no earlier question
     c = d["citations"][0]
     assert CITATION_FIELDS <= c.keys() and c["n"] == 1 and "Article 51" in c["quote"]
     assert c["outlet"] is None and c["published"] == "2024-06-20"  # unknown stays null
@@ -36,6 +38,24 @@ def test_ask_human_output_shows_quote_outlet_and_date(built_index: Settings) -> 
     run = cli(built_index, "ask", "What breed of dogs did Kim give Putin?")
     assert run.code == 0, run.err
     assert "[1]" in run.out and "Pungsan" in run.out and "inkl" in run.out
+
+
+def test_ask_json_says_none_for_an_off_topic_question(built_index: Settings) -> None:
+    d = json.loads(cli(built_index, "ask", "What is the weather in Paris?", "--json").out)
+    assert d["confidence"] == "none" and d["abstained"] is True
+    assert d["lead"] is None and d["citations"] == []
+
+
+def test_ask_follow_up_with_history_says_how_it_was_understood(built_index: Settings) -> None:
+    args = ("ask", "What breed were they?", "--history", "What did Kim give Putin?")
+    run = cli(built_index, *args, COLUMNS="200")
+    assert run.code == 0, run.err
+    understood = [line.strip() for line in run.out.splitlines() if "Understood as:" in line]
+    assert len(understood) == 1 and "Kim" in understood[0] and "Putin" in understood[0]
+    assert "Pungsan" in run.out
+    d = json.loads(cli(built_index, *args, "--json").out)
+    assert d["standalone_question"] and understood[0].endswith(d["standalone_question"])
+    assert d["question"] == "What breed were they?" and d["confidence"] == "answer"
 
 
 def test_ask_questions_file_prints_json_lines(built_index: Settings, tmp_path: Path) -> None:
@@ -49,7 +69,12 @@ def test_ask_questions_file_prints_json_lines(built_index: Settings, tmp_path: P
     assert len(rows) == 3
     assert "51" in rows[0]["answer"]
     assert "Pungsan" in rows[1]["answer"] and rows[1]["standalone_question"]
-    assert rows[2]["abstained"] is True and rows[2]["citations"] == []
+    assert rows[2]["abstained"] is True and rows[2]["lead"] is None  # not answered directly
+    closest = rows[2]["confidence"] == "closest"  # its closest passages, or nothing relevant
+    assert rows[2]["confidence"] in ("closest", "none")
+    assert (1 <= len(rows[2]["citations"]) <= 3) if closest else rows[2]["citations"] == []
+    assert all(FIELDS <= row.keys() for row in rows)
+    assert rows[0]["lead"] == "Article 51" and rows[0]["standalone_question"] is None
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -30,7 +30,7 @@ def _hit(doc: str, text: str, also: tuple[str, ...] = ()) -> Hit:
 
 
 # --- (a) metrics -------------------------------------------------------------------------------
-@pytest.mark.parametrize("module", [metrics, dataset])
+@pytest.mark.parametrize("module", [metrics, dataset, run])
 def test_docstring_examples(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
@@ -91,6 +91,89 @@ def test_check_thresholds_names_the_metric_and_the_minimum() -> None:
                                              "factoid": {"mrr": 0.1}})
     assert failures == ["overall answer_accuracy = 0.900 is under its threshold 0.95",
                         "factoid mrr: not measurable in this run (threshold 0.1)"]
+
+
+def _answerable(**kw: Any) -> Scored:
+    return Scored("factoid", has_evidence=True, answerable=True, **kw)
+
+
+def _closest(good: bool) -> Scored:
+    return _answerable(abstained=True, confidence="closest", closest_good=good)
+
+
+def test_direct_closest_and_useful_by_hand() -> None:
+    rows = [_answerable(correct=True), _answerable(correct=True), _answerable(),  # direct: 2/3
+            _closest(True), _closest(False), _answerable(abstained=True),  # closest ev: 1/3
+            Scored("unanswerable", expect_abstain=True, lead="10,000 soldiers"),
+            Scored("unanswerable", expect_abstain=True),  # direct, no lead
+            Scored("unanswerable", expect_abstain=True, abstained=True, confidence="closest"),
+            Scored("offtopic", expect_abstain=True, abstained=True)]
+    t = aggregate(rows)
+    assert t["direct_accuracy"] == 2 / 3
+    assert t["direct_coverage"] == t["answer_accuracy"] == 2 / 6
+    assert t["closest_evidence"] == 1 / 3
+    assert t["useful"] == 3 / 6
+    assert t["unanswerable_direct"] == 2 / 4
+    assert t["invented_leads"] == 1
+    # abstained = closest or none: 3 answerable + 2 that should; 4 should abstain, 2 did
+    assert (t["abstention_precision"], t["abstention_recall"]) == (2 / 5, 2 / 4)
+
+
+def test_new_metrics_are_none_when_they_do_not_apply() -> None:
+    all_direct = aggregate([_answerable(correct=True), _answerable()])
+    assert all_direct["closest_evidence"] is None  # nobody was left without a direct answer
+    assert all_direct["unanswerable_direct"] is None and all_direct["invented_leads"] is None
+    none_direct = aggregate([_closest(True), _answerable(abstained=True)])
+    assert none_direct["direct_accuracy"] is None  # no direct answer to be precise about
+    assert (none_direct["direct_coverage"], none_direct["closest_evidence"],
+            none_direct["useful"]) == (0.0, 0.5, 0.5)
+    only_abstain = aggregate([Scored("offtopic", expect_abstain=True, abstained=True)])
+    assert [only_abstain[m] for m in ("direct_accuracy", "direct_coverage", "closest_evidence",
+                                      "useful", "unanswerable_direct", "invented_leads")] == [
+        None, None, None, None, 0.0, 0]
+
+
+def test_scored_confidence_follows_abstained() -> None:
+    assert _answerable().confidence == "answer"  # answered, left at the default
+    assert _answerable(abstained=True, confidence="answer").confidence == "none"
+    with pytest.raises(ValueError, match="closest reply is abstained"):
+        _answerable(confidence="closest")
+    with pytest.raises(ValueError, match="only a direct answer has a lead"):
+        _answerable(abstained=True, lead="Article 51")
+    with pytest.raises(ValueError, match="confidence must be one of"):
+        _answerable(abstained=True, confidence="maybe")
+
+
+def test_lower_is_better_metrics_are_gated_as_maxima() -> None:
+    assert metrics.LOWER_IS_BETTER == {"unanswerable_direct", "invented_leads"}
+    assert metrics.LOWER_IS_BETTER <= set(metrics.QUALITY)
+    report = run.Report("extractive", "2024-06-20", 0.1, [],
+                        {"unanswerable": {"unanswerable_direct": 0.25, "invented_leads": None},
+                         "overall": {"unanswerable_direct": 0.2, "invented_leads": 2,
+                                     "useful": 0.7}}, {})
+    ok = {"overall": {"unanswerable_direct": 0.2, "invented_leads": 2, "useful": 0.7}}
+    assert run.check_thresholds(report, ok) == []  # equal to a maximum or a minimum passes
+    failures = run.check_thresholds(report, {
+        "overall": {"unanswerable_direct": 0.3, "invented_leads": 1, "useful": 0.8},
+        "unanswerable": {"unanswerable_direct": 0.1, "invented_leads": 0}})
+    assert failures == ["overall invented_leads = 2 is over its maximum 1",
+                        "overall useful = 0.700 is under its threshold 0.8",
+                        "unanswerable unanswerable_direct = 0.250 is over its maximum 0.1",
+                        "unanswerable invented_leads: not measurable in this run (threshold 0)"]
+
+
+def test_thresholds_file_accepts_the_new_metrics(tmp_path: Path) -> None:
+    path = tmp_path / "thresholds.yaml"
+    path.write_text("overall:\n  direct_accuracy: 0.7\n  useful: 0.6\n  invented_leads: 0\n"
+                    "categories:\n  unanswerable: {unanswerable_direct: 0.1}\n")
+    assert run.load_thresholds(path) == {
+        "overall": {"direct_accuracy": 0.7, "useful": 0.6, "invented_leads": 0},
+        "unanswerable": {"unanswerable_direct": 0.1}}
+
+
+def test_report_tables_show_every_metric_once() -> None:
+    shown = [m for columns in run.TABLES.values() for m in columns]
+    assert sorted(shown) == sorted(set(metrics.METRICS) - {"answer_accuracy"})  # its alias
 
 
 # --- (d) dataset validation --------------------------------------------------------------------

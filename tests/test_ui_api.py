@@ -65,6 +65,8 @@ def test_ask_cites_un_charter_article_51(client: Any) -> None:
     assert "51" in ans["answer"] and not ans["abstained"]
     assert any("Article 51" in c["quote"] for c in ans["citations"])
     assert ans["backend"] == "extractive" and ans["citations"][0]["n"] == 1
+    assert ans["confidence"] == "answer" and ans["lead"] == "Article 51"
+    assert ans["standalone_question"] is None
 
 
 def test_ask_follow_up_uses_history(client: Any) -> None:
@@ -72,6 +74,7 @@ def test_ask_follow_up_uses_history(client: Any) -> None:
                          api_name="/ask")
     assert "Pungsan" in ans["answer"]
     assert any("Pungsan" in c["quote"] for c in ans["citations"])
+    assert ans["confidence"] == "answer" and "Kim" in ans["standalone_question"]
 
 
 @pytest.mark.parametrize(("question", "history", "message"), [
@@ -103,10 +106,12 @@ def test_chat_then_export_markdown_with_quotes(client: Any) -> None:
     assert box == ""
     answer = content(chat[-1])
     assert 'class="tq-cite-link"' in answer and "<mark>" in panel
+    assert '<b class="tq-lead">Article 51</b> — “This provision' in answer
     assert "<mark>This provision is in accordance with Article 51" in panel
     md = Path(client.predict(api_name="/export")).read_text(encoding="utf-8")
     assert md.startswith("# Treaty Q&A conversation")
     assert "## 1. Which UN Charter article is cited?" in md
+    assert "**Article 51** — “This provision is in accordance" in md
     assert "> This provision is in accordance with Article 51 of the U.N. Charter" in md
     assert "**Russia and North Korea Sign Mutual Defense Pact** — outlet unknown · 2024-06-20" in md
 

@@ -2,10 +2,10 @@
 answer with a clickable marker that reveals the quote inside its article, an abstention that
 looks like one, escaped HTML, and no request leaving localhost; then, on a 1366x768 laptop and a
 390x844 phone: what fits on the screen, chips of an earlier answer opening that answer's sources,
-the new answer scrolled into view, tooltips that close, a readable documents table. Screenshots
-go to test-artifacts/; with TREATY_QA_UPDATE_SCREENSHOT=1 the cited answer is also copied to
-docs/screenshot-cited-answer.png (the README's screenshot), so a plain test run leaves the tree
-clean."""
+the new answer scrolled into view, a closest reply's box and a follow-up's "Understood as" line,
+tooltips that close, a readable documents table. Screenshots go to test-artifacts/; with
+TREATY_QA_UPDATE_SCREENSHOT=1 the cited answer is also copied to docs/screenshot-cited-answer.png
+(the README's screenshot), so a plain test run leaves the tree clean."""
 
 from __future__ import annotations
 
@@ -245,6 +245,49 @@ def test_new_answer_is_scrolled_into_view(sized: Any) -> None:
     assert chat["y"] - 1 <= box["y"] and box["y"] + box["height"] <= chat["y"] + chat["height"]
     assert answer.locator("a.tq-cite-link").first.is_visible()
     sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-new-answer.png"))
+
+
+def test_closest_reply_and_understood_follow_up(sized: Any) -> None:
+    """A follow-up says what it was understood as; a question the articles do not answer directly
+    shows its closest passages in their own box (not an answer, not "the sources don't say"),
+    each with a chip that opens the passage in its article, labelled as closest in the panel."""
+    from treaty_qa.texts import CLOSEST_TEXT
+
+    new_chat(sized)
+    ask(sized, "What did Kim give Putin?")
+    follow_up = ask(sized, "What breed were they?")
+    understood = follow_up.locator(".tq-understood")
+    assert understood.is_visible() and understood.inner_text().startswith("Understood as:")
+    assert "Kim" in understood.inner_text() and "Putin" in understood.inner_text()
+    colour = understood.evaluate("e => getComputedStyle(e).color")
+    assert colour != follow_up.locator(".tq-text").evaluate("e => getComputedStyle(e).color")
+    reply = ask(sized, "When does the treaty expire?")
+    box = reply.locator(".tq-closest")
+    assert box.count() == 1, f"not a closest reply: {reply.inner_text()[:300]}"
+    assert box.is_visible() and reply.get_attribute("id") == "tq-answer-2"
+    assert CLOSEST_TEXT in box.locator(".tq-closest-title").inner_text()
+    assert reply.locator(".tq-abstain, .tq-text").count() == 0
+    assert box.evaluate("e => getComputedStyle(e).backgroundColor") not in (
+        "rgb(255, 251, 235)", "rgba(0, 0, 0, 0)")  # not the abstention's amber, not bare text
+    passages = box.locator("li")
+    assert 1 <= passages.count() <= 3
+    for i in range(passages.count()):
+        item = passages.nth(i)
+        assert item.locator(".tq-closest-quote").inner_text().startswith("“")
+        assert item.locator("a.tq-cite-link").text_content() == f"[{i + 1}]"
+    sized.wait_for_timeout(300)  # let the chat settle after its last update
+    top = box.bounding_box()["y"]  # the reply's start is scrolled into view
+    assert 0 <= top <= sized.viewport_size["height"] - 100, top
+    assert sized.evaluate("document.documentElement.scrollWidth") <= sized.viewport_size["width"]
+    sized.screenshot(path=str(ARTIFACTS / f"ui-{sized.size}-closest.png"))
+    panel = sized.locator("#tq-panel .tq-panel-turn:not([hidden])")
+    assert panel.get_attribute("id") == "tq-panel-turn-2"
+    assert "Closest passages — not an answer" in panel.inner_text()
+    quote = passages.first.locator(".tq-closest-quote").inner_text().strip("“”")
+    press(sized, passages.first.locator("a.tq-cite-link"))
+    mark = sized.locator("#tq-panel-2-1 details[open] mark")
+    mark.wait_for(state="visible")
+    assert mark.inner_text() == quote and in_view(sized, mark.bounding_box())
 
 
 def test_tapped_chip_tooltip_closes(sized: Any, browser: Any, app_url: str) -> None:

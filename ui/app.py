@@ -353,6 +353,7 @@ def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
                         elem_id="tq-chat", height=CHAT_HEIGHT, show_label=False, buttons=[],
                         feedback_options=None, latex_delimiters=[],
                         group_consecutive_messages=False,
+                        autoscroll=False,  # the page script scrolls to the new reply's start
                         placeholder="Ask about the treaty: every answer cites the sentences it "
                                     "relies on, or says the sources don't say.")
                     with gr.Row():

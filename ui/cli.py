@@ -170,16 +170,31 @@ def _read_questions(path: Path) -> list[dict[str, Any]]:
 
 
 def _print_answer(ans: Answer) -> None:
+    """An answer for a person: the answer (a closest reply: its label, then each passage with
+    its source; "none": the abstention in yellow), sources, the question a follow-up was
+    understood as, flags and notices."""
     from rich.console import Console
     from rich.markup import escape
 
+    from treaty_qa.texts import CLOSEST_TEXT, UNDERSTOOD_AS
+
     console = Console()
-    style = "yellow" if ans.abstained else "bold"
-    console.print(f"[{style}]{escape(ans.answer)}[/]")
+    if ans.confidence == "closest":
+        console.print(f"[yellow]{escape(CLOSEST_TEXT)}[/]", highlight=False)
+    else:
+        style = "yellow" if ans.abstained else "bold"
+        console.print(f"[{style}]{escape(ans.answer)}[/]")
     for c in ans.citations:
         meta = f"{c.outlet or 'outlet unknown'}, {c.published or 'date unknown'}"
+        if ans.confidence == "closest":  # the quote is the reply: quote first, then its source
+            console.print(f"  [cyan][{c.n}][/] “{escape(c.quote)}”", highlight=False)
+            console.print(f"      [dim]{escape(c.title)} — {escape(meta)}[/]", highlight=False)
+            continue
         console.print(f"  [cyan][{c.n}][/] {escape(c.title)} — {escape(meta)}", highlight=False)
         console.print(f"      “{escape(c.quote)}”", highlight=False)
+    if ans.standalone_question and ans.standalone_question != ans.question:
+        console.print(f"  [dim]{UNDERSTOOD_AS} {escape(ans.standalone_question)}[/]",
+                      highlight=False)
     for u in ans.unsupported:
         console.print(f"  [red]unsupported:[/] {escape(u)}", highlight=False)
     for n in ans.notices:
@@ -195,6 +210,9 @@ def ask(
     = None,
     questions: Annotated[Path | None, typer.Option(help="File of questions (JSON lines out)")]
     = None,
+    history: Annotated[list[str] | None, typer.Option(
+        "--history", help="An earlier question, for a follow-up such as \"What breed were "
+        "they?\" (repeat for more, oldest first)")] = None,
 ) -> None:
     """Answer a question with citations (or say the sources don't say)."""
     from treaty_qa.errors import InvalidQuestion
@@ -231,7 +249,7 @@ def ask(
                     typer.echo(json.dumps({"question": clean_question(item["q"]),
                                            "error": str(e)}, ensure_ascii=False))
             return
-        ans = engine.ask(question or "")
+        ans = engine.ask(question or "", history or [])
         if as_json:
             typer.echo(json.dumps(as_dict(ans), ensure_ascii=False, indent=2))
         else:

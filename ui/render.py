@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from treaty_qa.rag.models import Answer, Citation
-from treaty_qa.texts import NOT_IN_SOURCES
+from treaty_qa.texts import CLOSEST_TEXT, NOT_IN_SOURCES, UNDERSTOOD_AS
 
 ArticleLookup = Callable[[str], str | None]
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -105,10 +105,14 @@ def _segments(text: str, flagged: Sequence[str]) -> list[tuple[str, bool]]:
 
 
 def answer_text_html(ans: Answer, turn: int) -> str:
-    """The answer text: [n] markers become citation chips, unsupported sentences are flagged."""
+    """The answer text: [n] markers become citation chips, unsupported sentences are flagged,
+    and a direct answer's lead ("Article 51") is bold in front of its quote."""
     by_n = {c.n: c for c in ans.citations}
-    parts = []
-    for piece, bad in _segments(ans.answer, ans.unsupported):
+    text, lead = ans.answer, ""
+    if ans.lead and text.startswith(ans.lead):
+        text, lead = text[len(ans.lead):], f'<b class="tq-lead">{esc(ans.lead)}</b>'
+    parts = [lead]
+    for piece, bad in _segments(text, ans.unsupported):
         body = _markers(_lines(piece), by_n, turn)
         parts.append(f'<span class="tq-unsupported" title="No citation supports this sentence">'
                      f'{body}</span>' if bad else body)
@@ -148,10 +152,12 @@ def corroboration_html(ans: Answer) -> str:
 
 
 def sources_html(ans: Answer, lookup: ArticleLookup, turn: int, where: str = "src") -> str:
+    """The cited sources' cards (a closest reply's passages claim nothing: no corroboration)."""
     if not ans.citations:
         return ""
     cards = "".join(source_html(c, lookup(c.doc_id), turn, where) for c in ans.citations)
-    return f'<div class="tq-sources">{corroboration_html(ans)}{cards}</div>'
+    tally = corroboration_html(ans) if ans.confidence == "answer" else ""
+    return f'<div class="tq-sources">{tally}{cards}</div>'
 
 
 def notices_html(ans: Answer) -> str:
@@ -177,19 +183,51 @@ def abstention_detail(text: str) -> str:
     return re.sub(r"^\s*the sources don['’]t say[.:!]?\s*", "", text, flags=re.I)
 
 
+def understood_html(ans: Answer) -> str:
+    """The standalone question a follow-up was read as, under its answer.
+
+    >>> print(understood_html(Answer("And <b>?", "…", True, "extractive",
+    ...                              standalone_question="What did Kim give <b>?")))
+    <div class="tq-understood" role="note">Understood as: <q>What did Kim give &lt;b&gt;?</q></div>
+    """
+    q = ans.standalone_question
+    if not q or q == ans.question:
+        return ""
+    return f'<div class="tq-understood" role="note">{esc(UNDERSTOOD_AS)} <q>{esc(q)}</q></div>'
+
+
+def closest_html(ans: Answer, turn: int) -> str:
+    """A closest reply: a titled box of verbatim passages, each with its citation chip, built
+    from the citations (the answer text repeats them) and claiming nothing."""
+    items = "".join(f'<li><span class="tq-closest-quote">“{_lines(c.quote)}”</span>'
+                    f'{_chip(c, turn)}<span class="tq-closest-meta">{esc(c.title)} · '
+                    f"{esc(meta_text(c.outlet, c.published))}</span></li>"
+                    for c in sorted(ans.citations, key=lambda c: c.n))
+    rest = ans.answer.removeprefix(CLOSEST_TEXT).strip()
+    body = (f'<ol class="tq-closest-list">{items}</ol>' if items
+            else _lines(rest) if rest else "")
+    return (f'<div class="tq-closest" role="status"><div class="tq-closest-title">'
+            f"{esc(CLOSEST_TEXT)}</div>{body}</div>")
+
+
 def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
-    """A whole assistant message: notices, answer or abstention, flags, sources."""
-    if ans.abstained:
+    """A whole assistant message: notices, answer, closest passages or abstention, flags, the
+    question a follow-up was understood as, sources."""
+    head = f'<div class="tq-answer" id="tq-answer-{turn}">{notices_html(ans)}'
+    if ans.confidence == "none":
         rest = abstention_detail(ans.answer)
         body = (f'<div class="tq-abstain" role="status"><div class="tq-abstain-title">'
                 f"{esc(NOT_IN_SOURCES.rstrip('.'))}</div>{_lines(rest) if rest else ''}</div>")
-        return f'<div class="tq-answer" id="tq-answer-{turn}">{notices_html(ans)}{body}</div>'
-    details = (f'<details class="tq-sources-toggle"><summary>Sources ({len(ans.citations)})'
+        return f"{head}{body}{understood_html(ans)}</div>"
+    label = "Sources" if ans.confidence == "answer" else "Closest passages"
+    details = (f'<details class="tq-sources-toggle"><summary>{label} ({len(ans.citations)})'
                f"</summary>{sources_html(ans, lookup, turn, 'msg')}</details>"
                if ans.citations else "")
-    return (f'<div class="tq-answer" id="tq-answer-{turn}">{notices_html(ans)}'
-            f'<div class="tq-text">{answer_text_html(ans, turn)}</div>'
-            f"{unsupported_note(ans)}{corroboration_html(ans)}{details}</div>")
+    if ans.confidence == "closest":
+        return f"{head}{closest_html(ans, turn)}{understood_html(ans)}{details}</div>"
+    return (f'{head}<div class="tq-text">{answer_text_html(ans, turn)}</div>'
+            f"{unsupported_note(ans)}{corroboration_html(ans)}{understood_html(ans)}"
+            f"{details}</div>")
 
 
 def panel_html(turns: Sequence[Answer], lookup: ArticleLookup) -> str:
@@ -205,8 +243,11 @@ def panel_html(turns: Sequence[Answer], lookup: ArticleLookup) -> str:
     parts = []
     for turn, ans in enumerate(turns):
         body = ('<div class="tq-panel-empty">No source answers this question, so nothing is '
-                "cited.</div>" if ans.abstained or not ans.citations
+                "cited.</div>" if ans.confidence == "none" or not ans.citations
                 else sources_html(ans, lookup, turn, "panel"))
+        if ans.confidence == "closest" and ans.citations:
+            body = (f'<div class="tq-panel-closest">Closest passages — not an answer: the '
+                    f"sources do not answer this directly.</div>{body}")
         shown = "" if turn == len(turns) - 1 else " hidden"
         parts.append(f'<section class="tq-panel-turn" id="tq-panel-turn-{turn}"{shown}>'
                      f'<div class="tq-panel-for">Answer {turn + 1}: <q>{esc(ans.question)}</q>'
@@ -236,7 +277,8 @@ def _md(text: str) -> str:
 
 def conversation_markdown(turns: Sequence[Answer], mode: str,
                           now: datetime | None = None) -> str:
-    """The conversation as Markdown, each answer with its citations and quotes.
+    """The conversation as Markdown, each answer with its citations and quotes; a closest reply
+    is a labelled quote list, never an answer.
 
     >>> from rag.models import Answer
     >>> print(conversation_markdown([Answer("Q?", "No idea.", True, "extractive")], "offline",
@@ -247,12 +289,18 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
     out = ["# Treaty Q&A conversation", "", f"_Exported {when} · mode: {_md(mode)}_", ""]
     for i, a in enumerate(turns, 1):
         out += [f"## {i}. {_md(a.question)}", ""]
-        if a.abstained:
+        if a.confidence == "none":
             rest = abstention_detail(a.answer)
             out += [f"> **{NOT_IN_SOURCES}**{' ' + _md(rest) if rest else ''}", ""]
+        elif a.confidence == "closest":
+            out += _closest_markdown(a)
+        elif a.lead and a.answer.startswith(a.lead):
+            out += [f"**{_md(a.lead)}**{_md(a.answer[len(a.lead):])}", ""]
         else:
             out += [_md(a.answer), ""]
-        if a.corroboration > 1:
+        if a.standalone_question and a.standalone_question != a.question:
+            out += [f"_{UNDERSTOOD_AS} {_md(a.standalone_question)}_", ""]
+        if a.corroboration > 1 and a.confidence == "answer":
             out += [f"_Reported by {a.corroboration} independent sources._", ""]
         for u in a.unsupported:
             out.append(f"- ⚠ Unsupported: {_md(u)}")
@@ -260,7 +308,7 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
             out.append(f"- Note: {_md(n)}")
         if a.unsupported or a.notices:
             out.append("")
-        if a.citations:
+        if a.citations and a.confidence == "answer":
             out += ["**Sources**", ""]
             for c in a.citations:
                 out.append(f"{c.n}. **{_md(c.title)}** — {_md(meta_text(c.outlet, c.published))}"
@@ -268,3 +316,25 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
                 out.append(f"   > {_md(c.quote)}".replace("\n", " "))
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _closest_markdown(a: Answer) -> list[str]:
+    """A closest reply as a block quote: the label, then each passage with its source.
+
+    >>> c = Citation(1, "d", "T", None, "2024-06-19", "Kim met Putin.", 0, 14, 0.5)
+    >>> a = Answer("Q?", "…", True, "extractive", [c], confidence="closest")
+    >>> print("\\n".join(_closest_markdown(a)))
+    > **Not answered directly — the closest passages are:**
+    >
+    > 1. “Kim met Putin.” — **T**, outlet unknown · 2024-06-19 (`d`, characters 0–14)
+    <BLANKLINE>
+    """
+    out = [f"> **{CLOSEST_TEXT}**", ">"]
+    for c in sorted(a.citations, key=lambda c: c.n):
+        out.append(f"> {c.n}. “{_md(c.quote)}” — **{_md(c.title)}**, "
+                   f"{_md(meta_text(c.outlet, c.published))} (`{c.doc_id}`, characters "
+                   f"{c.start}–{c.end})".replace("\n", " "))
+    if not a.citations:
+        out += [f"> {_md(line)}" for line in a.answer.removeprefix(CLOSEST_TEXT).split("\n")
+                if line.strip()]
+    return [*out, ""]

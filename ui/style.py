@@ -56,6 +56,21 @@ CSS = """
   color: #78350f; border-radius: 8px; padding: 10px 14px; }
 .tq-abstain-title { font-weight: 700; font-size: 1.02rem; margin-bottom: 2px; }
 .tq-abstain-title::before { content: "⚠ "; }
+/* A closest reply: neutral box, amber edge, one quote per line; not an answer, not "don't say" */
+.tq-closest { border: 1px solid #cbd5e1; border-left: 6px solid #f59e0b; background: #f8fafc;
+  border-radius: 8px; padding: 10px 14px; }
+.tq-closest-title { font-weight: 700; font-size: 1.02rem; margin-bottom: 6px; color: #92400e; }
+.tq-closest-title::before { content: "≈ "; }
+.tq-closest-list { list-style: none; margin: 0 !important; padding: 0 !important;
+  display: flex; flex-direction: column; gap: 8px; }
+.tq-closest-list li { margin: 0 !important; padding: 2px 0 2px 10px;
+  border-left: 3px solid #cbd5e1; }
+.tq-closest-quote { font-size: 0.95rem; }
+.tq-closest-meta { display: block; font-size: 0.78rem; color: var(--body-text-color-subdued); }
+.tq-panel-closest { font-size: 0.85rem; color: #92400e; background: #fffbeb;
+  border: 1px solid #fcd34d; border-radius: 8px; padding: 6px 10px; margin: 0 0 8px; }
+.tq-understood { margin-top: 6px; font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.tq-understood q { font-style: italic; }
 .tq-error { border: 1px solid #fca5a5; background: #fef2f2; color: #991b1b; border-radius: 8px;
   padding: 8px 12px; }
 .tq-notices { list-style: none; margin: 0 0 8px !important; padding: 6px 10px !important;
@@ -102,6 +117,7 @@ CSS = """
 @media (max-width: 767px) {
   #tq-chat { --tq-chat-height: clamp(320px, calc(100dvh - 290px), 640px); }
   #tq-panel { max-height: 80dvh; }
+  .tq-closest { padding: 8px 10px; }
 }
 /* Documents on a phone: columns keep a readable width and the table scrolls sideways, instead of
    squeezing six columns into 330 px (one letter per line). Gradio sets the widths inline. */
@@ -117,6 +133,9 @@ CSS = """
 #tq-documents * { font-family: var(--font) !important; }
 .tq-status-ok { color: #065f46; } .tq-status-bad { color: #b91c1c; }
 .dark .tq-abstain { background: #451a03; color: #fde68a; }
+.dark .tq-closest { background: #1e293b; border-color: #475569; border-left-color: #f59e0b; }
+.dark .tq-closest-title, .dark .tq-panel-closest { color: #fcd34d; }
+.dark .tq-panel-closest { background: #451a03; }
 .dark .tq-cite-link, .dark .tq-num { background: #1e3a8a; color: #dbeafe !important; }
 .dark .tq-notices { background: #1e293b; color: #e2e8f0; }
 .dark .tq-article mark { background: #facc15; }
@@ -210,7 +229,7 @@ HEAD = """<script>
     var box = last.closest('.bubble-wrap'), r = last.getBoundingClientRect();
     if (box) {
       var b = box.getBoundingClientRect();
-      if (r.top < b.top || r.top > b.bottom - 60)
+      if (r.top < b.top || r.bottom > b.bottom)  // not all in view: its start, or all of it
         box.scrollTop += r.height > b.height - 16 ? r.top - b.top - 8 : r.bottom - b.bottom + 8;
       r = last.getBoundingClientRect();
     }
