@@ -18,6 +18,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+_ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    # an attribute of something the articles may well mention: only a value of that kind answers
+    ("money", re.compile(r"\bhow much\b.{0,60}?\b(?:cost|costs|pay|paid|spend|spent|worth|charge)|"
+                         r"\b(?:what|which) (?:is|was|were|are) the (?:\w+ )?(?:price|cost|value|"
+                         r"fee|sum)\b|\bhow much money\b|\bwhat did .{0,40}?\bcost\b", re.I)),
+    ("colour", re.compile(r"\b(?:what|which) colou?rs?\b", re.I)),
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
+    ("clock", re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.I)),
+    ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
+                           r"distance|how far|area|wide|width)\b", re.I)),
+]
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
@@ -51,6 +62,18 @@ _PERSON = re.compile(rf"\b{_TITLES}((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){{1,2}})\b"
 _PLACE = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 
 
+_COLOUR = re.compile(r"\b(?:red|white|blue|black|green|yellow|grey|gray|silver|gold(?:en)?|brown|"
+                     r"orange|purple|pink|beige|maroon|navy)\b", re.I)
+_AGE = re.compile(r"\b\d+[- ](?:years?|months?|weeks?)[- ]old\b|\baged \d+\b|\bage of \d+\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d{2}\b|\bnoon\b|"
+                    r"\bmidnight\b|\bat (?:dawn|dusk|night)\b|"
+                    r"\b(?:in the|this|that|early|late) (?:morning|afternoon|evening)\b", re.I)
+_MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:kg|kilo(?:gram)?s?|tonnes?|tons?|pounds?|lbs?|grams?|km|"
+                      r"kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|inch(?:es)?|square)\b",
+                      re.I)
+ATTRIBUTE_TYPES = frozenset(name for name, _ in _ATTRIBUTE_CUES)
+
+
 _CUE_NOUN = re.compile(r"\b((?:what|which|how)\s+)(date|day|year|month|time|long|city|town|"
                        r"country|region|province|place|number)\b", re.I)
 
@@ -71,15 +94,22 @@ _LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,
 
 @lru_cache(maxsize=4096)  # a pure function of the question, asked once per retrieved hit
 def answer_type(question: str) -> str | None:
-    """The first matching type: article, count, year, date, person, place; None for open
-    questions.
+    """The first matching type: an attribute (money, colour, age, clock, measure), then
+    article, count, year, date, person, place; None for open questions.
 
     English cues count only near the start ("When did …", "And how many …"), so a clause like
     "what did crowds chant when Putin arrived" is not a date question.
 
     >>> answer_type("What did crowds chant when Putin arrived?") is None
     True
+    >>> [answer_type(q) for q in ("How much did the car cost?", "What colour was it?",
+    ...  "How old were the dogs?", "At what time did it start?", "How heavy was it?",
+    ...  "What would they be paid with?")]
+    ['money', 'colour', 'age', 'clock', 'measure', None]
     """
+    for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
+        if cue.search(question):
+            return name
     lead_len = len(_LEAD.match(question).group(0)) + 1  # type: ignore[union-attr]
     for name, cue in _TYPE_CUES:
         m = cue.search(question)
@@ -92,8 +122,11 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     """Spans in `sentence` that can answer a question of type `kind` ([] when none)."""
     if kind is None:
         return []
+    if kind == "money":
+        return find_money(sentence)
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "year": _YEAR,
-               "person": _PERSON, "place": _PLACE}[kind]
+               "person": _PERSON, "place": _PLACE, "colour": _COLOUR, "age": _AGE,
+               "clock": _CLOCK, "measure": _MEASURE}[kind]
     out = []
     for m in pattern.finditer(sentence):
         span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()
@@ -106,21 +139,11 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
 _MONEY = re.compile(r"(?:[$€£₽₩]\s?\d[\d,.]*(?:\s+(?:million|billion|trillion))?|\b\d[\d,.]*\s*"
                     r"(?:million|billion|trillion)?\s*(?:dollars|rubles|roubles|won|euros|USD|"
                     r"yuan)\b)", re.I)
-_COSTS = re.compile(r"\b(?:cost|costs|price|priced|pay|paid|worth|spend|spent|value|fee)\b", re.I)
 _FUTURE_Q = re.compile(r"\bwill\b|\bnext\b|\bgoing to\b|\bupcoming\b|\bfuture\b|"
                        r"\bplan(?:s|ned)? to\b|\bbe held\b", re.I)
 _FUTURE_S = re.compile(r"\bwill\b|\bis (?:due|set|scheduled|expected|planned) to\b|\bnext\b|"
                        r"\bupcoming\b|\bplans? to\b", re.I)
 _DURATION_UNITS = {"second", "minut", "hour", "day", "week", "month", "year", "decad", "centuri"}
-
-
-def asks_money(question: str) -> bool:
-    """A "how much … cost / pay / price" question: only a money amount answers it.
-
-    >>> asks_money("How much did the limousine cost?"), asks_money("How much support?")
-    (True, False)
-    """
-    return bool(_COSTS.search(question))
 
 
 def find_money(sentence: str) -> list[str]:

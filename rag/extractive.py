@@ -30,12 +30,11 @@ from functools import lru_cache
 
 from treaty_qa.rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
 from treaty_qa.rag.cues import (
+    ATTRIBUTE_TYPES,
     answer_type,
     asked_noun,
     asks_for_list,
     asks_future,
-    asks_money,
-    find_money,
     find_typed,
     is_duration_unit,
     numbers,
@@ -50,7 +49,9 @@ from treaty_qa.rag.scorer_weights import SCORER
 from treaty_qa.rag.terms import TermStats, term_set, terms
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
-GATING_TYPES = {"date", "year", "count", "article"}  # required; person/place only rank
+LEAD_TYPES = {"date", "year", "count", "article", "money"}  # precise enough to lead with
+# required in the sentence; person/place only rank (a paraphrase names them differently)
+GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
 
 
 @dataclass(frozen=True)
@@ -266,15 +267,12 @@ class ExtractiveAnswerer:
         """The typed span to put in front of the quote, or None: only a precise type, one
         candidate span that is of the asked type in its own right, and a sentence that itself
         covers the question (a lead read off an unrelated sentence would read as a fact)."""
-        if kind not in GATING_TYPES or len({s.lower() for s in spans}) != 1:
+        if kind not in LEAD_TYPES or len({s.lower() for s in spans}) != 1:
             return None
         if own_coverage < self.cal.lead_own_coverage:  # -1: another script, nothing to check
             return None
         span = spans[0]
         if kind == "count":
-            if asks_money(question):  # "how much … cost": only an amount of money
-                money = find_money(sentence)
-                return money[0] if len(money) == 1 else None
             noun = terms(quantity_noun(span))
             if not noun:
                 return None
