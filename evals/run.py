@@ -93,6 +93,9 @@ class Row:
     scores: Scored
     passed: bool
     why: str  # "" when passed
+    notices: list[str] = field(default_factory=list)  # fallbacks, removed citations/claims
+    unsupported: list[str] = field(default_factory=list)  # flagged answer sentences (generated)
+    timings_ms: dict[str, float] = field(default_factory=dict)  # retrieve, answer, first_token …
 
 
 @dataclass
@@ -169,7 +172,9 @@ def score_case(engine: QAEngine, case: Case, backend: str) -> Row:
                history=list(case.history), standalone=standalone, answer=ans.answer,
                abstained=ans.abstained, confidence=ans.confidence, lead=ans.lead,
                backend=ans.backend, citations=cites,
-               retrieved=[h.doc_id for h in hits], scores=scores, passed=not why, why=why)
+               retrieved=[h.doc_id for h in hits], scores=scores, passed=not why, why=why,
+               notices=list(ans.notices), unsupported=list(ans.unsupported),
+               timings_ms=dict(ans.timings_ms))
 
 
 def _why(case: Case, s: Scored, answer: str) -> str:
@@ -349,8 +354,12 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
     LLM-judge faithfulness score (evals/judge.py), which never changes the exit code."""
     from rich.console import Console
 
-    if backend not in ("extractive", "openai"):
-        print("error: --backend must be extractive or openai", file=sys.stderr)
+    if backend not in ("extractive", "openai", "local"):
+        print("error: --backend must be extractive, openai or local", file=sys.stderr)
+        return 2
+    if backend == "local" and settings.llm_gguf is None:
+        print("error: --backend local needs a model: --llm-gguf PATH or TREATY_QA_LLM_GGUF",
+              file=sys.stderr)
         return 2
     if backend == "openai" and not (settings.use_llm() or settings.openai_base_url):
         print("error: --backend openai needs an endpoint: set OPENAI_BASE_URL (and "
@@ -369,6 +378,10 @@ def run_cli(settings: Settings, backend: str = "extractive", json_path: Path | N
         report = run_eval(engine, cases, backend)
     else:
         with eval_engine(settings, backend) as built:
+            if backend != "extractive" and built.answerer is None:  # never score the fallback
+                print(f"error: the {backend} backend could not start: {built.startup_notice}",
+                      file=sys.stderr)
+                return 2
             report = run_eval(built, cases, backend)
     if judge:
         report.judge = _judge(settings, report)

@@ -155,6 +155,7 @@ def find_money(sentence: str) -> list[str]:
     return [m.group(0).strip() for m in _MONEY.finditer(sentence)]
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked per hit
 def asks_future(question: str) -> bool:
     """The question is about something still to happen ("When will Kim visit Moscow?").
 
@@ -164,6 +165,7 @@ def asks_future(question: str) -> bool:
     return bool(_FUTURE_Q.search(question))
 
 
+@lru_cache(maxsize=16384)
 def states_future(sentence: str) -> bool:
     """The sentence speaks of something to come (so its date can answer a "when will")."""
     return bool(_FUTURE_S.search(sentence))
@@ -189,6 +191,7 @@ _TWO_PARTS = re.compile(r"\w.*?(?:,\s*|\s+)and\s+(?:when|where|who|what|which|ho
 _BOTH = re.compile(r"\beach (?:side|party|country|other)\b|\bboth\b", re.I)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked per hit
 def asks_for_list(question: str) -> bool:
     """The question asks for several items: a plural "which/what" noun ("Which countries …",
     "What areas …"), how someone responded or reacted, two questions in one ("When was it
@@ -217,6 +220,7 @@ _ASKED = [
 ]
 
 
+@lru_cache(maxsize=4096)  # a pure function of the question, asked per hit
 def asked_noun(question: str) -> str | None:
     """The noun a "what/which N …", "what is the N of …" or "how many N …" question asks for
     (the slot the answer must fill), None when there is none or it is generic ("kind").

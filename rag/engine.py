@@ -24,10 +24,12 @@ from treaty_qa.index.watch import StoreWatch
 from treaty_qa.rag.answerer import Answerer, Condenser, final_answer
 from treaty_qa.rag.chat import condense_heuristic, is_followup
 from treaty_qa.rag.citations import verify_quotes
+from treaty_qa.rag.claims import passage_similarity
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.generative import OpenAIAnswerer
 from treaty_qa.rag.guard import drop_injections
 from treaty_qa.rag.models import Answer, Reset, StreamItem
+from treaty_qa.rag.phrased import PhrasedAnswerer
 from treaty_qa.rag.question import Question, clean_question
 from treaty_qa.rag.retrieve import HybridRetriever, Retrieval
 from treaty_qa.rag.terms import normalize
@@ -41,11 +43,41 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 EXTRACTIVE = "extractive"
 NO_LLM = ("No LLM endpoint is configured (OPENAI_BASE_URL / OPENAI_API_KEY); answered offline.")
+LOCAL_SOURCES = 4  # sentences a local model reads: the extractive scorer's best (docs/eval-llm.md)
+LOCAL_TIMEOUT_S = 180.0  # one local answer on 2 cores: ~5-40 s measured (docs/eval-llm.md)
+NO_LOCAL = "No local model is set (TREATY_QA_LLM_GGUF or --llm-gguf); answered offline."
 
 
-def make_llm_answerer(settings: Settings) -> OpenAIAnswerer:
-    """The OpenAI-compatible answerer for the settings (no network call is made here)."""
-    return OpenAIAnswerer.from_settings(settings)
+def make_llm_answerer(settings: Settings, embedder: Embedder | None = None) -> OpenAIAnswerer:
+    """The OpenAI-compatible answerer for the settings (no network call is made here); with
+    `embedder`, each generated claim must also be close to the sentence it cites
+    (`rag.claims`)."""
+    return OpenAIAnswerer.from_settings(
+        settings, similarity=passage_similarity(embedder) if embedder is not None else None)
+
+
+def make_local_answerer(settings: Settings, embedder: Embedder | None = None) -> Answerer:
+    """The same answerer against the GGUF model of `settings.llm_gguf`, served by llama.cpp on
+    127.0.0.1 (started once per process, `rag.local_llm`); `LocalModelError` (one line) when the
+    file or the machine cannot run it."""
+    from treaty_qa.rag.local_llm import shared_server
+
+    assert settings.llm_gguf is not None
+    server = shared_server(settings.llm_gguf, settings.llm_threads, settings.llm_ctx)
+    # a CPU model takes seconds per answer and retrying it does not help: long timeouts, no retry
+    local = settings.model_copy(update={
+        "openai_base_url": server.base_url, "openai_api_key": None,
+        "llm_model": server.model_name, "llm_max_retries": 0,
+        "llm_timeout_s": max(settings.llm_timeout_s, LOCAL_TIMEOUT_S),
+        "llm_budget_s": max(settings.llm_budget_s, LOCAL_TIMEOUT_S)})
+    extractive = ExtractiveAnswerer()
+    generator = OpenAIAnswerer.from_settings(
+        local, similarity=passage_similarity(embedder) if embedder is not None else None,
+        name=f"local: {server.model_name}", sentence_sources=True,
+        select=lambda q, r: extractive.best_sources(q, r, LOCAL_SOURCES))
+    if settings.llm_local_scope == "all":
+        return generator
+    return PhrasedAnswerer(extractive, generator)  # only where it helps: rag/phrased.py
 
 
 def _relay(items: Iterable[StreamItem]) -> Generator[StreamItem, None, Answer | None]:
@@ -72,7 +104,9 @@ class QAEngine:
                                          settings.bm25_weight)
         self.answerers: dict[str, Answerer] = {EXTRACTIVE: ExtractiveAnswerer()}
         self.answerers.update({a.name: a for a in answerers})
-        self.backend = OpenAIAnswerer.name if settings.use_llm() else EXTRACTIVE
+        generators = [name for name in self.answerers if name != EXTRACTIVE]
+        self.backend = ((generators[0] if generators else self.llm_name(settings))
+                        if settings.use_llm() else EXTRACTIVE)
         self.startup_notice: str | None = None  # why a configured LLM is not used (start-up)
         self._articles: dict[str, str] = {}
         self.watch = StoreWatch(settings)  # marked before loading: a later change is seen
@@ -89,13 +123,23 @@ class QAEngine:
         store = Store.open(settings, embedder.identity, embedder.dim)
         notice = None
         answerers: list[Answerer] = []
-        if settings.use_llm():
+        if settings.llm_kind() == "local":  # starting the model is its probe
+            from treaty_qa.errors import LocalModelError
+
+            if settings.llm_gguf is None:
+                notice = NO_LOCAL
+            else:
+                try:
+                    answerers.append(make_local_answerer(settings, embedder))
+                except LocalModelError as e:
+                    notice = f"{e} Answering offline."
+        elif settings.use_llm():
             if probe:
                 from treaty_qa.rag.llm_probe import probe_llm
 
                 notice = probe_llm(settings)
             if notice is None:
-                answerers.append(make_llm_answerer(settings))
+                answerers.append(make_llm_answerer(settings, embedder))
         engine = cls(settings, store, embedder, answerers)
         engine.startup_notice = notice
         return engine
@@ -105,10 +149,19 @@ class QAEngine:
         """The chosen backend's answerer; None when it could not be set up (start-up)."""
         return self.answerers.get(self.backend)
 
+    @staticmethod
+    def llm_name(settings: Settings) -> str:
+        """The generator's backend name before it is set up: "local: model" or "openai"."""
+        if settings.llm_kind() == "local" and settings.llm_gguf is not None:
+            return f"local: {settings.llm_gguf.stem}"
+        return OpenAIAnswerer.name
+
     @property
     def mode(self) -> str:
         if self.backend == EXTRACTIVE or self.answerer is None:
             return "offline extractive"
+        if self.backend.startswith("local"):
+            return self.backend
         return f"LLM: {self.settings.llm_model}"
 
     def _load_articles(self) -> None:
@@ -199,9 +252,12 @@ class QAEngine:
             q = q[:limit]
             notices.append(f"Your question was longer than {limit} characters and was truncated.")
         past = tuple(h for h in map(clean_question, history) if h)
-        if self.answerer is None and self.settings.backend == self.backend:  # asked for by name
-            configured = self.settings.openai_api_key or self.settings.openai_base_url
-            notices.append((configured and self.startup_notice) or NO_LLM)
+        if self.answerer is None and self.settings.backend in ("openai", "local"):  # by name
+            if self.settings.backend == "local":
+                notices.append(self.startup_notice or NO_LOCAL)
+            else:
+                configured = self.settings.openai_api_key or self.settings.openai_base_url
+                notices.append((configured and self.startup_notice) or NO_LLM)
         return Question(asked=text, text=q, standalone=self._standalone(q, past), history=past,
                         notices=tuple(notices))
 

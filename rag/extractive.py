@@ -330,6 +330,13 @@ class ExtractiveAnswerer:
         yield from (piece for piece in re.split(r"(?<=\s)", ans.answer) if piece)
         yield ans
 
+    def best_sources(self, question: Question, retrieval: Retrieval, n: int) -> Retrieval:
+        """`retrieval` with only its `n` most probable answering sentences (the scorer's order),
+        for a generator that should read few sources: a small local model."""
+        supports = self.rank([self.support(question.standalone, retrieval, h, asked=question.text)
+                              for h in retrieval.hits])
+        return replace(retrieval, hits=[s.hit for s in supports[:n]])
+
     def _none(self, question: str) -> Answer:
         return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, backend=self.name,
                       confidence="none")

@@ -123,7 +123,12 @@ def test_invented_citation_is_removed_and_uncited_sentences_are_flagged(engine: 
     assert ans.backend == "openai"
     assert "[9]" not in ans.answer
     assert "Removed citation [9]: no such source." in ans.notices
-    assert ans.unsupported == ["The treaty expires in 2030.", "Putin smiled at the cameras."]
+    # issue 13: an uncited sentence stating a number no cited source has is removed, a harmless
+    # one stays flagged (before: both stayed, flagged)
+    assert ans.answer == "Article 51 of the U.N. Charter is cited [1]. Putin smiled at the cameras."
+    assert ans.unsupported == ["Putin smiled at the cameras.", "The treaty expires in 2030. "
+                               "(removed: number 2030 not in any cited source)"]
+    assert "Removed 1 claim(s) not supported by their cited source." in ans.notices
     assert [c.n for c in ans.citations] == [1]
     article = engine.article(ans.citations[0].doc_id)
     assert article is not None

@@ -215,7 +215,8 @@ def test_llm_mode_badge_unsupported_flags_and_fallback_notice(built_index: Setti
     from treaty_qa.rag.engine import QAEngine
     from treaty_qa.ui.app import ChatApp
 
-    text = "Article 51 is cited [1]. Both leaders also agreed to meet in Paris every June."
+    text = ("Article 51 is cited [1]. Both leaders also agreed to meet in Paris every June. "
+            "This was seen as a significant step.")
     with ScriptedLLM([Reply(text=text), Fail(500)]) as llm:
         s = built_index.model_copy(update={"backend": "openai", "openai_base_url": llm.base_url,
                                            "llm_model": "scripted-model", "llm_max_retries": 0})
@@ -224,9 +225,15 @@ def test_llm_mode_badge_unsupported_flags_and_fallback_notice(built_index: Setti
         *_, (chat, _, panel, history, turns) = app.respond(
             "Which UN Charter article is cited?", [], [], [])
         html = chat[-1]["content"]
+        # an uncited sentence stating no fact stays, underlined; one stating a place and a month
+        # that no cited source has (from memory) is removed and listed with the reason
         assert '<span class="tq-unsupported"' in html
-        assert "Both leaders also agreed to meet in Paris every June." in html
-        assert "not supported by a cited source" in html and "<mark>" in panel
+        assert "This was seen as a significant step." in html
+        assert "1 sentence is not supported by a cited source" in html and "<mark>" in panel
+        assert "1 claim was removed" in html
+        assert "Both leaders also agreed to meet in Paris every June." in html  # in the list
+        removed_list = html.split("1 claim was removed", 1)[1]
+        assert "Paris every June" in removed_list and "removed:" in removed_list
         *_, (chat, *_rest) = app.respond("What did Kim give Putin?", chat, history, turns)
         html = chat[-1]["content"]
         assert 'class="tq-notices"' in html and "LLM endpoint failed" in html

@@ -92,6 +92,11 @@ class LLMUnavailable(TreatyQAError):
     """The configured OpenAI-compatible endpoint failed; callers fall back to extraction."""
 
 
+class LocalModelError(TreatyQAError):
+    """A local GGUF model cannot be used (missing, not GGUF, truncated, too big for memory, the
+    optional extra not installed, the server not starting): the engine answers offline."""
+
+
 class InvalidSettings(TreatyQAError):
     """A setting has a value we cannot use."""
 

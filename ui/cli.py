@@ -205,8 +205,11 @@ def _print_answer(ans: Answer) -> None:
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON")] = False,
-    backend: Annotated[str | None, typer.Option(help="extractive or openai")] = None,
+    backend: Annotated[str | None, typer.Option(help="extractive, openai or local")] = None,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="Sentences retrieved")]
+    = None,
+    llm_gguf: Annotated[Path | None, typer.Option(
+        "--llm-gguf", help="A local GGUF model to answer with (needs the .[local] extra)")]
     = None,
     questions: Annotated[Path | None, typer.Option(help="File of questions (JSON lines out)")]
     = None,
@@ -217,12 +220,12 @@ def ask(
     """Answer a question with citations (or say the sources don't say)."""
     from treaty_qa.errors import InvalidQuestion
 
-    if backend not in (None, "extractive", "openai"):
-        _fail("--backend must be extractive or openai", 2)
+    if backend not in (None, "extractive", "openai", "local"):
+        _fail("--backend must be extractive, openai or local", 2)
     if (question is None) == (questions is None):
         _fail('give a QUESTION or --questions FILE, e.g. treaty-qa ask "Which UN Charter '
               'article is cited?"', 2)
-    settings = _settings(backend=backend, top_k=k)  # overrides, like `chat --port`
+    settings = _settings(backend=backend, top_k=k, llm_gguf=llm_gguf)  # like `chat --port`
 
     def body() -> None:
         from treaty_qa.rag.engine import QAEngine
@@ -264,12 +267,16 @@ def chat(
     port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
     insecure: Annotated[bool, typer.Option("--insecure", help="Allow a non-loopback bind "
                                            "without auth (not advised)")] = False,
+    llm_gguf: Annotated[Path | None, typer.Option(
+        "--llm-gguf", help="A local GGUF model to answer with (needs the .[local] extra)")]
+    = None,
 ) -> None:
     """Open the Gradio chat (offline by default; builds the index first if it is missing).
 
     A configured LLM endpoint is checked at start-up; if it is unreachable or rejects the key,
     one `notice:` line is printed and the chat answers offline (extractive)."""
-    settings = _settings(host=host, port=port, allow_insecure_bind=insecure or None)
+    settings = _settings(host=host, port=port, allow_insecure_bind=insecure or None,
+                         llm_gguf=llm_gguf)
 
     def body() -> None:
         from treaty_qa.ui.launch import launch
@@ -281,7 +288,9 @@ def chat(
 
 @app.command("eval")
 def eval_(
-    backend: Annotated[str, typer.Option(help="extractive or openai")] = "extractive",
+    backend: Annotated[str, typer.Option(help="extractive, openai or local")] = "extractive",
+    llm_gguf: Annotated[Path | None, typer.Option(
+        "--llm-gguf", help="The GGUF model for --backend local")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON")]
     = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the report as Markdown")] = None,
@@ -293,7 +302,7 @@ def eval_(
         help="dev (evals/dataset.yaml, tune freely) or test (evals/test.yaml, frozen)")] = "dev",
 ) -> None:
     """Run the eval suite; exit 1 when a metric is under its committed threshold."""
-    settings = _settings()
+    settings = _settings(llm_gguf=llm_gguf)
 
     def body() -> int:
         from treaty_qa.evals.run import run_cli

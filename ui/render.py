@@ -166,12 +166,31 @@ def notices_html(ans: Answer) -> str:
 
 
 def unsupported_note(ans: Answer) -> str:
-    n = len(ans.unsupported)
-    if not n or ans.abstained:
+    """How many sentences are flagged in the text (underlined) and how many were removed from it
+    because their cited source does not support them (listed, with the reason).
+
+    >>> from treaty_qa.rag.models import Answer
+    >>> a = Answer("q", "A b c [1]. D e f.", False, "openai",
+    ...            unsupported=["D e f.", "It expires in 2030 [1]. (removed: number 2030 not in…)"])
+    >>> note = unsupported_note(a)
+    >>> "1 sentence is not supported" in note, "1 claim was removed" in note, "2030" in note
+    (True, True, True)
+    """
+    if ans.abstained or not ans.unsupported:
         return ""
-    return (f'<div class="tq-unsupported-note">{n} sentence{"s" if n != 1 else ""} '
-            f'{"is" if n == 1 else "are"} not supported by a cited source (underlined in red).'
-            "</div>")
+    shown = [u for u in ans.unsupported if u.strip() and u.strip() in ans.answer]
+    removed = [u for u in ans.unsupported if u not in shown]
+    parts = []
+    if shown:
+        n = len(shown)
+        parts.append(f'{n} sentence{"s" if n != 1 else ""} {"is" if n == 1 else "are"} not '
+                     "supported by a cited source (underlined in red).")
+    if removed:
+        n = len(removed)
+        items = "".join(f"<li>{esc(u)}</li>" for u in removed)
+        parts.append(f'{n} claim{"s" if n != 1 else ""} {"was" if n == 1 else "were"} removed: '
+                     f"its cited source does not say it.<ul>{items}</ul>")
+    return f'<div class="tq-unsupported-note">{" ".join(parts)}</div>'
 
 
 def abstention_detail(text: str) -> str:
@@ -303,7 +322,8 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
         if a.corroboration > 1 and a.confidence == "answer":
             out += [f"_Reported by {a.corroboration} independent sources._", ""]
         for u in a.unsupported:
-            out.append(f"- ⚠ Unsupported: {_md(u)}")
+            kind = "Unsupported" if u.strip() and u.strip() in a.answer else "Removed claim"
+            out.append(f"- ⚠ {kind}: {_md(u)}")
         for n in a.notices:
             out.append(f"- Note: {_md(n)}")
         if a.unsupported or a.notices:
