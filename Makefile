@@ -62,7 +62,7 @@ bench: $(STAMP) data/chroma/chroma.sqlite3
 LLM_DIR ?= /tmp/treaty-qa-model
 bench-llm: $(STAMP) data/chroma/chroma.sqlite3
 	$(PY) -m benchmarks.fetch_model --dir $(LLM_DIR)
-	$(PY) -m benchmarks.llm --gguf $(LLM_DIR)/model.gguf --split test --split dev
+	$(PY) -m benchmarks.llm --gguf $(LLM_DIR)/model.gguf --split test --split dev --judge
 
 soak: $(STAMP) data/chroma/chroma.sqlite3
 	$(PY) -m pytest -q -p no:cacheprovider -m soak tests

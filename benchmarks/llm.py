@@ -47,6 +47,7 @@ class Summary:
     ttft_p50: float | None
     total_p50: float | None
     total_p95: float | None
+    faithful: str = "—"  # LLM-judge verdicts (the same local model as judge), "k/n"
 
 
 def summarize(report: Report, split: str) -> Summary:
@@ -76,6 +77,21 @@ def run(settings: Settings, backend: str, split: str, limit: int | None,
         return run_eval(engine, cases, backend)
 
 
+def judge(settings: Settings, report: Report) -> str:
+    """The local model as judge (llama-index `FaithfulnessEvaluator`, `evals/judge.py`) of every
+    answered row: "faithful/judged", reported only."""
+    from treaty_qa.evals.judge import judge_rows, make_judge
+    from treaty_qa.rag.local_llm import shared_server
+
+    assert settings.llm_gguf is not None
+    server = shared_server(settings.llm_gguf, settings.llm_threads, settings.llm_ctx)
+    js = settings.model_copy(update={"openai_base_url": server.base_url, "openai_api_key": None,
+                                     "llm_model": server.model_name, "llm_timeout_s": 180.0})
+    jr = judge_rows(make_judge(js), server.model_name, report.rows)
+    return f"{sum(v.faithful for v in jr.verdicts)}/{len(jr.verdicts)}" + (
+        f" ({jr.notice})" if jr.notice else "")
+
+
 def _f(v: float | None, digits: int = 2) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
@@ -85,14 +101,15 @@ def markdown(model: dict[str, Any], summaries: list[Summary]) -> str:
             "closest_evidence", "unanswerable_direct", "abstention_recall")
     head = ("| split | backend | cases passed | " + " | ".join(keys) + " | direct answers with an "
             "unsupported sentence | invented [n] removed | answers with claims removed | "
-            "fell back to extractive | TTFT p50 ms | total p50 ms | total p95 ms |")
+            "fell back to extractive | TTFT p50 ms | total p50 ms | total p95 ms | judge: "
+            "faithful |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for s in summaries:
         cells = [s.split, s.backend, f"{s.passed}/{s.cases}",
                  *(_f(s.table.get(k)) for k in keys),
                  f"{s.unsupported_answers}/{s.direct}", str(s.invented_removed),
                  str(s.claims_removed), str(s.fallbacks), _f(s.ttft_p50, 0),
-                 _f(s.total_p50, 0), _f(s.total_p95, 0)]
+                 _f(s.total_p50, 0), _f(s.total_p95, 0), s.faithful]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join([
         "# Local LLM vs the offline extractive answerer (`make bench-llm`)", "",
@@ -106,7 +123,9 @@ def markdown(model: dict[str, Any], summaries: list[Summary]) -> str:
         *lines, "",
         "Metrics are the eval's (`treaty-qa eval`, legend in docs/eval-baseline.md). "
         "TTFT is the time to the first streamed token of the generated answer (retrieval "
-        "excluded); total includes retrieval and the checks.", ""])
+        "excluded); total includes retrieval and the checks. Judge: the same local model asked, "
+        "through llama-index's `FaithfulnessEvaluator`, whether each answered row is supported "
+        "by the quotes it cites (an LLM's opinion; a 1.5B judge is a weak one).", ""])
 
 
 def main(argv: list[str]) -> int:
@@ -116,6 +135,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--out", type=Path, default=DOC)
+    ap.add_argument("--judge", action="store_true",
+                    help="also judge faithfulness with the same local model (slow)")
     ap.add_argument("--scope", action="append", choices=["direct", "all"],
                     help="local model scope(s) to run (default: both; see llm_local_scope)")
     args = ap.parse_args(argv)
@@ -130,7 +151,10 @@ def main(argv: list[str]) -> int:
         for backend, scope in runs:
             report = run(settings, backend, split, args.limit, scope)
             label = backend if backend == "extractive" else f"local ({scope})"
-            summaries.append(replace(summarize(report, split), backend=label))
+            summary = replace(summarize(report, split), backend=label)
+            if args.judge:
+                summary = replace(summary, faithful=judge(settings, report))
+            summaries.append(summary)
             print(summaries[-1], flush=True)
     args.out.write_text(markdown(model, summaries), encoding="utf-8")
     print(f"wrote {args.out}")
