@@ -6,10 +6,13 @@ frozen test split `evals/test.yaml` is never read here), answered from the eval'
 Each retrieved sentence (after injected passages are dropped, as the engine does) is one sample:
 its `candidate_features`, labelled 1 when it holds the case's evidence (dataset cases: an evidence
 phrase in an evidence document; calibration cases: the `has` pattern), 0 otherwise (every sentence
-of a question that should abstain). The L2 strength is chosen by 10-fold cross-validation over
+of a question that should abstain). The `dev-un-*` cases (added after the fit as a check of the
+attribute answer types) are held out. The L2 strength is chosen by 10-fold cross-validation over
 questions (log-loss); the report prints the cross-validated direct-answer precision, coverage and
 unanswerable direct answers for a range of probability thresholds, from which
-`Calibration.direct_probability` is chosen (docs/decisions.md).
+`Calibration.direct_probability` is chosen (docs/decisions.md). It also prints how the cosine
+rule that decides Russian/Korean questions does on every such dev question (calibration.yaml's
+`other_script_*` sections included; none of them is part of the fit).
 
     python -m treaty_qa.evals.fit_scorer [--write]
 """
@@ -28,7 +31,7 @@ import yaml
 
 from treaty_qa.evals.dataset import DATASET, load_dataset
 from treaty_qa.evals.run import eval_engine
-from treaty_qa.rag.extractive import FEATURES, ExtractiveAnswerer, candidate_features
+from treaty_qa.rag.extractive import FEATURES, ExtractiveAnswerer, candidate_features, latin_script
 from treaty_qa.rag.guard import drop_injections
 from treaty_qa.rag.scorer import Scorer, fit
 from treaty_qa.settings import Settings
@@ -37,6 +40,7 @@ CALIBRATION = Path(__file__).with_name("calibration.yaml")
 WEIGHTS = Path(__file__).resolve().parents[1] / "rag" / "scorer_weights.py"
 L2_GRID = (0.3, 1.0, 3.0, 10.0)
 FOLDS = 10
+HELD_OUT = "dev-un-"  # dev cases never used for the fit (evals/dataset.yaml says why)
 
 
 @dataclass(frozen=True)
@@ -47,20 +51,60 @@ class Sample:
     answerable: bool
 
 
-def _questions() -> list[tuple[str, tuple[str, ...], bool, object]]:
-    """(question, history, answerable, judge) for every dev question; judge(hit) → label."""
-    out: list[tuple[str, tuple[str, ...], bool, object]] = []
+Question = tuple[str, tuple[str, ...], bool, object]
+
+
+def _calibration(answer: str, abstain: str) -> list[Question]:
+    """The `answer` and `abstain` sections of calibration.yaml as (question, history, answerable,
+    judge); judge(hit) → the hit matches the case's `has` pattern."""
+    cal = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
+    out: list[Question] = [(a["q"], (), True,
+                            (lambda h, p=a["has"]: bool(re.search(p, h.text, re.IGNORECASE))))
+                           for a in cal[answer]]
+    return out + [(a["q"], (), False, (lambda h: False)) for a in cal[abstain]]
+
+
+def _questions() -> list[Question]:
+    """(question, history, answerable, judge) for every dev question of the fit."""
+    out: list[Question] = []
     for c in load_dataset(DATASET):
+        if c.id.startswith(HELD_OUT):
+            continue
         ev = c.evidence
         out.append((c.question, tuple(c.history), not c.abstain,
                     (lambda h, ev=ev: bool(ev and ev.matches(h.text, [h.doc_id, *h.also_in])))))
-    cal = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
-    for a in cal["answer"]:
-        out.append((a["q"], (), True,
-                    (lambda h, p=a["has"]: bool(re.search(p, h.text, re.IGNORECASE)))))
-    for a in cal["abstain"]:
-        out.append((a["q"], (), False, (lambda h: False)))
-    return out
+    return out + _calibration("answer", "abstain")
+
+
+def other_script(settings: Settings, min_z: float = 3.0) -> list[str]:
+    """How the cosine rule decides every dev question in another script (Russian, Korean):
+    direct answers, correct ones, unanswerable ones answered directly; and the same with the
+    best sentence also `min_z` standard deviations above the corpus (an alternative measured,
+    docs/decisions.md)."""
+    answerer = ExtractiveAnswerer()
+    counts = {"rule": [0, 0, 0], f"z >= {min_z:g}": [0, 0, 0]}
+    n = [0, 0]
+    with eval_engine(settings) as engine:
+        for text, history, answerable, judge in (
+                _questions() + _calibration("other_script_answer", "other_script_abstain")):
+            q = engine.prepare(text, history)
+            if latin_script(q.standalone):
+                continue
+            r = engine.retrieve(q)
+            r = replace(r, hits=drop_injections(r.hits)[0])
+            ranked = answerer.rank([answerer.support(q.standalone, r, h, asked=q.text)
+                                    for h in r.hits])
+            best = next((s for s in ranked if answerer.accept(s)), None)
+            n[not answerable] += 1
+            for name, ok in (("rule", best is not None),
+                             (f"z >= {min_z:g}", best is not None and best.z >= min_z)):
+                c = counts[name]
+                c[0] += ok and answerable
+                c[1] += ok and answerable and bool(judge(best.hit))  # type: ignore[operator,union-attr]
+                c[2] += ok and not answerable
+    return [f"Russian/Korean dev questions ({n[0]} answerable, {n[1]} not), cosine rule:"] + [
+        f"  {name}: {d} answered directly, {g} correct; unanswerable answered directly {u}"
+        for name, (d, g, u) in counts.items()]
 
 
 def collect(settings: Settings) -> list[Sample]:
@@ -154,6 +198,7 @@ def main(argv: list[str]) -> int:
         lines.append(f"  P >= {t:.1f}: direct precision {d['precision']:.2f}, coverage "
                      f"{d['coverage']:.2f}, unanswerable answered directly "
                      f"{d['unanswerable_direct']:.2f}")
+    lines += other_script(Settings())  # type: ignore[call-arg]
     report = "\n".join(lines)
     print(report)
     if "--write" in argv:

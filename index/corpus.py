@@ -1,9 +1,11 @@
-"""Read article files (.txt, .md, .html) with their metadata into `Article` records.
+"""Read article files (.txt, .md, .html, .pdf) with their metadata into `Article` records.
 
 Metadata comes, in order of precedence, from a ``manifest.yaml`` beside the files (keyed by file
-name), from YAML front matter at the top of a .md/.txt file (``---`` … ``---``), or from <title> /
-<meta> tags of an .html file. Fields nobody states stay ``None`` (shown as "unknown"): nothing is
-guessed, except the title, which falls back to the first line of text and then the file name.
+name), from YAML front matter at the top of a .md/.txt file (``---`` … ``---``), from <title> /
+<meta> tags of an .html file, or from a PDF's document info (title, author). Fields nobody states
+stay ``None`` (shown as "unknown"): nothing is guessed, except the title, which falls back to the
+first line of text and then the file name. A PDF's creation date is not its publication date and
+is never used as one.
 
 >>> guess_language("Россия и КНДР"), guess_language("북한과 러시아"), guess_language("The pact")
 ('ru', 'ko', 'en')
@@ -12,20 +14,23 @@ guessed, except the title, which falls back to the first line of text and then t
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
 from treaty_qa.errors import InvalidDocument
+from treaty_qa.index.pdf import PdfText, read_pdf
+from treaty_qa.index.web import extract_page
 from treaty_qa.settings import Settings
 
-SUPPORTED = (".txt", ".md", ".html", ".htm")
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf")
+PAGE_BREAK = "\n\f\n"  # between the pages of a PDF's text (raw and cleaned)
+MAX_PDF_BYTES = 20_000_000  # defaults of `Settings.max_pdf_bytes` / `max_pdf_pages`
+MAX_PDF_PAGES = 500
 MANIFEST = "manifest.yaml"
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
@@ -40,8 +45,11 @@ class Article:
     outlet: str | None
     published: str | None  # ISO date as the article states it, or None
     language: str
-    text: str  # body text: raw .txt, .md without front matter, or text extracted from HTML
+    text: str  # body text: raw .txt, .md without front matter, text from HTML, PDF pages joined
     sha256: str  # of the file bytes plus the metadata, so a metadata edit re-indexes too
+    pages: tuple[str, ...] = ()  # a PDF's raw text per page (page N is pages[N-1]); () otherwise
+    url: str | None = None  # where the document came from (front matter / manifest `url`)
+    author: str | None = None
 
     @property
     def content_sha256(self) -> str:
@@ -76,70 +84,6 @@ def guess_language(text: str) -> str:
     lat = len(re.findall(r"[A-Za-z]", text))
     best = max((cyr, "ru"), (kor, "ko"), (lat, "en"))
     return best[1] if best[0] else "en"
-
-
-class _HTMLText(HTMLParser):
-    """Visible text of an HTML page, one block element per line; also <title> and meta tags."""
-
-    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-               "article", "header", "footer", "blockquote", "title"}
-    _SKIP = {"script", "style", "noscript", "template", "svg"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        if tag == "title":
-            self._in_title = True
-        if tag == "meta":
-            a = dict(attrs)
-            key = (a.get("property") or a.get("name") or "").lower()
-            if key and a.get("content"):
-                self.meta[key] = a["content"] or ""
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(source: str) -> tuple[str, dict[str, str | None]]:
-    """Visible text of an HTML page and the metadata its tags state.
-
-    >>> html_to_text("<title>T</title><p>A &amp; B.</p><script>x()</script>")[0]
-    'A & B.'
-    """
-    parser = _HTMLText()
-    parser.feed(source)
-    parser.close()
-    lines = [re.sub(r"[ \t\xa0]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    m = parser.meta
-    published = m.get("article:published_time") or m.get("date") or m.get("pubdate")
-    meta: dict[str, str | None] = {
-        "title": html.unescape(m.get("og:title") or parser.title).strip() or None,
-        "outlet": m.get("og:site_name") or None,
-        "published": published[:10] if published else None,
-    }
-    return text, meta
 
 
 def check_bytes(name: str, data: bytes, max_bytes: int) -> str:
@@ -193,31 +137,79 @@ def load_manifest(folder: Path) -> dict[str, dict]:
     return data
 
 
+def is_pdf(name: str | Path) -> bool:
+    """True for a file name ending in .pdf (any case).
+
+    >>> is_pdf("Treaty.PDF"), is_pdf("treaty.txt")
+    (True, False)
+    """
+    return str(name).lower().endswith(".pdf")
+
+
+def check_pdf(name: str, data: bytes, max_bytes: int = MAX_PDF_BYTES,
+              max_pages: int = MAX_PDF_PAGES) -> PdfText:
+    """A PDF's text per page, or a one-line `InvalidDocument`: too large, empty, or what
+    `index.pdf.read_pdf` refuses (malformed, password-protected, too many pages, scanned). NUL
+    bytes are normal in a PDF: the text files' byte check does not apply."""
+    if len(data) > max_bytes:
+        raise InvalidDocument(name, f"file is larger than the {max_bytes:,}-byte PDF limit; "
+                              "split it (or raise TREATY_QA_MAX_PDF_BYTES)")
+    if not data.strip():
+        raise InvalidDocument(name, "file is empty; add the document text")
+    return read_pdf(name, data, max_pages)
+
+
+def _text_body(path: Path, source: str) -> tuple[str, dict]:
+    """The body and stated metadata of a text file: HTML tags, or YAML front matter."""
+    if path.suffix.lower() in (".html", ".htm"):
+        page = extract_page(source)
+        stated = {"title": page.title, "outlet": page.outlet, "published": page.published,
+                  "author": page.author, "url": page.url}
+        return page.text, {k: v for k, v in stated.items() if v}
+    fm = _FRONT_MATTER.match(source)
+    if not fm:
+        return source, {}
+    try:
+        loaded = yaml.safe_load(fm.group(1))
+    except yaml.YAMLError as e:
+        raise InvalidDocument(str(path), "has front matter that is not valid YAML") from e
+    return source[fm.end():], loaded if isinstance(loaded, dict) else {}
+
+
+def _pdf_body(path: Path, data: bytes, max_bytes: int,
+              max_pages: int) -> tuple[str, dict, tuple[str, ...]]:
+    """A PDF's pages joined by `PAGE_BREAK`, the title/author its document info states, pages."""
+    pdf = check_pdf(str(path), data, max_bytes, max_pages)
+    meta = {k: v for k, v in (("title", pdf.title), ("author", pdf.author)) if v}
+    return PAGE_BREAK.join(pdf.pages), meta, pdf.pages
+
+
+def _opt(meta: dict, key: str) -> str | None:
+    return str(meta[key]).strip() or None if meta.get(key) else None
+
+
 def read_article(path: Path, manifest_entry: dict | None = None,
-                 max_bytes: int = 2_000_000, data: bytes | None = None) -> Article:
+                 max_bytes: int = 2_000_000, data: bytes | None = None, *,
+                 max_pdf_bytes: int = MAX_PDF_BYTES,
+                 max_pdf_pages: int = MAX_PDF_PAGES) -> Article:
     """Read one file (or `data`, as if it were that file); raise `InvalidDocument` with a
-    one-line reason when it cannot be used."""
+    one-line reason when it cannot be used. PDFs have their own limits (`max_pdf_*`)."""
     if path.suffix.lower() not in SUPPORTED:
         raise InvalidDocument(str(path), f"unsupported type {path.suffix or '(none)'}; use "
-                              ".txt, .md or .html")
+                              ".txt, .md, .html or .pdf")
+    limit = max_pdf_bytes if is_pdf(path) else max_bytes
     if data is None:
         with path.open("rb") as f:  # one byte more than allowed: enough to refuse a larger file
-            data = f.read(max_bytes + 1)
-    source = check_bytes(str(path), data, max_bytes)
-    meta: dict = {}
-    body = source
-    if path.suffix.lower() in (".html", ".htm"):
-        body, meta = html_to_text(source)
+            data = f.read(limit + 1)
+    pages: tuple[str, ...] = ()
+    if is_pdf(path):
+        body, meta, pages = _pdf_body(path, data, max_pdf_bytes, max_pdf_pages)
     else:
-        fm = _FRONT_MATTER.match(source)
-        if fm:
-            try:
-                loaded = yaml.safe_load(fm.group(1))
-            except yaml.YAMLError as e:
-                raise InvalidDocument(str(path), "has front matter that is not valid YAML") from e
-            meta = loaded if isinstance(loaded, dict) else {}
-            body = source[fm.end():]
+        body, meta = _text_body(path, check_bytes(str(path), data, max_bytes))
     meta = {**meta, **(manifest_entry or {})}
+    if not body.strip() and path.suffix.lower() in (".html", ".htm"):
+        raise InvalidDocument(str(path), "no article text found on the page (only menus, banners "
+                              "or links); save the article's own page")
     if not body.strip():
         raise InvalidDocument(str(path), "has no text after its metadata; add the article text")
     first_line = next((ln.strip().strip("#").strip() for ln in body.splitlines() if ln.strip()), "")
@@ -227,11 +219,14 @@ def read_article(path: Path, manifest_entry: dict | None = None,
         doc_id=doc_id_for(path),
         path=path,
         title=title,
-        outlet=str(meta["outlet"]) if meta.get("outlet") else None,
+        outlet=_opt(meta, "outlet"),
         published=_as_date(meta.get("published") or meta.get("date")),
         language=str(meta.get("language") or guess_language(body)),
         text=body,
         sha256=digest,
+        pages=pages,
+        url=_opt(meta, "url"),
+        author=_opt(meta, "author"),
     )
 
 

@@ -4,19 +4,25 @@ The node id is a content hash (doc id, embedded text, occurrence), so an unchang
 its id across runs and is never embedded twice; a changed file re-embeds only its changed
 sentences. Offsets point into the *cleaned* article text (`Article` → `clean_text`), which is
 stored with the document so a citation can always be checked: ``clean[start:end] == quote``.
+
+A PDF is cleaned page by page and its pages joined by a form-feed line (`corpus.PAGE_BREAK`), so
+a node's ``page`` is the number of form feeds before it plus one, and the page text is
+``clean.split("\\f")[page - 1]``. A node under a treaty article heading ("Article 4", "Статья 4",
+"제4조") carries that article's number in ``article``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
 from llama_index.core.schema import TextNode
 
 from treaty_qa.index.corpus import Article
-from treaty_qa.index.sentences import split_sentences, window
-from treaty_qa.index.text_clean import clean_text
+from treaty_qa.index.sentences import article_number, split_sentences, window
+from treaty_qa.index.text_clean import CleanResult, clean_pages, clean_text
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,29 @@ def node_id(doc_id: str, text: str, occurrence: int) -> str:
     return f"{doc_id}-{h}"
 
 
+def page_breaks(clean: str) -> list[int]:
+    """Offsets of the form feeds in a cleaned PDF text: the page of offset i is
+    ``bisect_right(page_breaks(clean), i) + 1``.
+
+    >>> breaks = page_breaks("Kim met Putin.\\n\\f\\nThey signed.")
+    >>> bisect_right(breaks, 3) + 1, bisect_right(breaks, 18) + 1
+    (1, 2)
+    """
+    return [i for i, ch in enumerate(clean) if ch == "\f"]
+
+
+def clean_article(article: Article) -> CleanResult:
+    """The cleaned text of an article; a PDF page by page (`text_clean.clean_pages`)."""
+    if article.pages:
+        return clean_pages(list(article.pages), article.title)
+    return clean_text(article.text, article.title)
+
+
 def prepare(article: Article, window_sentences: int = 1, cluster: str | None = None) -> PreparedDoc:
     """Clean and split one article into sentence nodes (no embeddings yet)."""
-    cleaned = clean_text(article.text, article.title)
+    cleaned = clean_article(article)
     spans = split_sentences(cleaned.text)
+    breaks = page_breaks(cleaned.text) if article.pages else None
     seen: Counter[str] = Counter()
     nodes: list[TextNode] = []
     for i, sp in enumerate(spans):
@@ -62,6 +87,9 @@ def prepare(article: Article, window_sentences: int = 1, cluster: str | None = N
             "language": article.language,
             "source": str(article.path),
             "heading": sp.heading or "",
+            "article": article_number(sp.heading),
+            "page": bisect_right(breaks, sp.start) + 1 if breaks is not None else 0,
+            "url": article.url or "",
             "position": i,
             "start": sp.start,
             "end": sp.end,

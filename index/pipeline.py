@@ -23,7 +23,15 @@ from llama_index.core.schema import TextNode
 
 from treaty_qa.errors import EmptyCorpus, IndexLocked, InvalidDocument
 from treaty_qa.index import stamp
-from treaty_qa.index.corpus import Article, default_roots, find_files, load_manifest, read_article
+from treaty_qa.index.corpus import (
+    MAX_PDF_BYTES,
+    MAX_PDF_PAGES,
+    Article,
+    default_roots,
+    find_files,
+    load_manifest,
+    read_article,
+)
 from treaty_qa.index.dedup import cluster_ids
 from treaty_qa.index.embedder import make_embedder
 from treaty_qa.index.nodes import PreparedDoc, prepare
@@ -73,8 +81,8 @@ def _acquire(settings: Settings, progress: Progress) -> FileLock:
     return lock
 
 
-def read_articles(files: Iterable[Path],
-                  max_bytes: int) -> tuple[list[Article], list[SkippedFile]]:
+def read_articles(files: Iterable[Path], max_bytes: int, max_pdf_bytes: int = MAX_PDF_BYTES,
+                  max_pdf_pages: int = MAX_PDF_PAGES) -> tuple[list[Article], list[SkippedFile]]:
     """Read every file; a bad one becomes a `SkippedFile` (its path and the `InvalidDocument`
     reason, which names the folder's manifest when that is what failed) and the others are
     still read."""
@@ -86,7 +94,8 @@ def read_articles(files: Iterable[Path],
         try:
             if f.parent not in manifests:
                 manifests[f.parent] = load_manifest(f.parent)
-            art = read_article(f, manifests[f.parent].get(f.name), max_bytes)
+            art = read_article(f, manifests[f.parent].get(f.name), max_bytes,
+                               max_pdf_bytes=max_pdf_bytes, max_pdf_pages=max_pdf_pages)
             if art.doc_id in seen and seen[art.doc_id].resolve() != f.resolve():
                 raise InvalidDocument(str(f), f"has the same document id as {seen[art.doc_id]};"
                                       " rename one of them")
@@ -176,7 +185,8 @@ def _doc_record(doc: PreparedDoc, cluster: str, threshold: float) -> dict[str, A
     a = doc.article
     return {"title": a.title, "outlet": a.outlet or "", "published": a.published or "",
             "language": a.language, "source": str(a.path), "sha256": a.sha256,
-            "content_sha256": a.content_sha256,
+            "content_sha256": a.content_sha256, "url": a.url or "", "author": a.author or "",
+            "pages": len(a.pages),
             "cluster": cluster, "sentences": len(doc.nodes), "dedup_threshold": threshold}
 
 
@@ -224,7 +234,8 @@ def sync_locked(settings: Settings, embedder: Any, roots: Sequence[Path], rebuil
     known = {Path(m["source"]) for m in stored.values() if Path(m["source"]).is_file()}
     have = {x.resolve() for x in files}
     files += [f for f in sorted(known) if f.resolve() not in have]
-    articles, skipped = read_articles(files, settings.max_file_bytes)
+    articles, skipped = read_articles(files, settings.max_file_bytes, settings.max_pdf_bytes,
+                                      settings.max_pdf_pages)
     report = IndexReport(errors=skipped)
     gone = [d for d, m in stored.items() if not Path(m["source"]).is_file()]
     kept_invalid = {d for d, m in stored.items() if d not in gone} - {

@@ -8,6 +8,8 @@ window and of the text that is embedded.
 
 >>> [s.text for s in split_sentences("It cites Article 51 of the U.N. Charter. Japan objected.")]
 ['It cites Article 51 of the U.N. Charter.', 'Japan objected.']
+>>> [s.text for s in split_sentences("1. The Party notifies the Council. It acts.")]
+['1. The Party notifies the Council.', 'It acts.']
 """
 
 from __future__ import annotations
@@ -23,10 +25,16 @@ ABBREVIATIONS = {
     "gov", "sen", "rep", "amb", "dept", "art", "para", "p.m", "a.m", "d.c",
 }
 _HEADING = re.compile(
-    r"^(?:#{1,6}\s+.+|(?:article|section|chapter|part|annex)\s+[\dIVXLC]+[.:]?(?:\s+[^.!?]{0,80})?)$",
+    r"^(?:#{1,6}\s+.+"
+    r"|(?:article|section|chapter|part|annex|статья|глава|раздел)\s+[\dIVXLC]+[.:]?"
+    r"(?:\s+[^.!?]{0,80})?"
+    r"|제\s*\d+\s*[조장](?:의\s*\d+)?(?:\s*\([^)]{0,40}\))?(?:\s+[^.!?]{0,80})?)$",
     re.IGNORECASE,
 )
+# The number of a treaty article heading: "Article 4", "ARTICLE IV. Title", "Статья 4", "제4조".
+_ARTICLE = re.compile(r"^(?:(?:article|статья)\s+([\dIVXLC]+)\b|제\s*(\d+)\s*조)", re.IGNORECASE)
 # Candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_LIST_NUMBER = re.compile(r"\s*\(?(?:\d{1,3}|[a-z])[.)]")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 
 
@@ -52,6 +60,8 @@ def _split_line(line: str, offset: int) -> list[tuple[int, int]]:
             continue  # "… the U.N. charter" continues in lower case
         if line[m.start()] == "." and _ends_with_abbreviation(line[start: m.start() + 1]):
             continue
+        if _LIST_NUMBER.fullmatch(line[start: m.start() + 1]):
+            continue  # "1. The affected Party …": a list item's number is not a sentence
         end = m.end() - (len(m.group()) - len(m.group().rstrip()))
         spans.append((offset + start, offset + end))
         start = m.end()
@@ -65,8 +75,21 @@ def is_heading(line: str) -> bool:
 
     >>> is_heading("Article 4"), is_heading("Article 4 of the pact says so.")
     (True, False)
+    >>> is_heading("Статья 4"), is_heading("제4조(상호 원조)"), is_heading("제4조에 따라 지원한다.")
+    (True, True, False)
     """
     return bool(_HEADING.match(line.strip()))
+
+
+def article_number(heading: str | None) -> str:
+    """The treaty article a heading opens ("4"), or "" when it is not an article heading.
+
+    >>> [article_number(h) for h in ("Article 4", "ARTICLE 12. Final provisions", "Статья 7",
+    ...                              "제3조(목적)", "Chapter 2", "# Background", None)]
+    ['4', '12', '7', '3', '', '', '']
+    """
+    m = _ARTICLE.match((heading or "").strip().lstrip("#").strip())
+    return (m.group(1) or m.group(2)).upper() if m else ""
 
 
 def split_sentences(text: str) -> list[Span]:

@@ -27,7 +27,8 @@ from treaty_qa.settings import Settings
 
 NAME = "treaty-qa-stamp.json"
 SHAPING = ("corpus_dir", "upload_dir", "index_dir", "collection", "dedup_threshold",
-           "window_sentences", "max_file_bytes", "embedder", "embed_model", "openai_base_url")
+           "window_sentences", "max_file_bytes", "max_pdf_bytes", "max_pdf_pages", "embedder",
+           "embed_model", "openai_base_url")
 CODE = [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parents[1] / "treaty_qa" /
         "settings.py"]
 

@@ -90,3 +90,27 @@ def verify_quotes(citations: Sequence[Citation],
             problems.append(CitationProblem(
                 c.n, f"quote does not match {c.doc_id}[{c.start}:{c.end}]"))
     return problems
+
+
+def citation_label(c: Citation, with_url: bool = True) -> str:
+    """How a citation names its source for a person: "<title>, Article N" under a treaty article
+    heading, otherwise "<outlet or title> · <date>"; then " · p. N" for a PDF page and the source
+    URL of a web document (`with_url`).
+
+    >>> def cite(**kw): return Citation(1, "d", "Treaty", None, None, "q", 0, 1, 0.5, **kw)
+    >>> citation_label(cite(article="4"))
+    'Treaty, Article 4'
+    >>> citation_label(cite(page=2))
+    'Treaty · date unknown · p. 2'
+    >>> citation_label(cite(url="https://example.org/a"))
+    'Treaty · date unknown · https://example.org/a'
+    """
+    if c.article:
+        label = f"{c.title}, Article {c.article}"
+    else:
+        label = f"{c.outlet or c.title} · {c.published or 'date unknown'}"
+    if c.page:
+        label += f" · p. {c.page}"
+    if c.url and with_url:
+        label += f" · {c.url}"
+    return label

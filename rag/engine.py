@@ -5,7 +5,8 @@ One path per question: `prepare` (validate, clean, truncate, condense a follow-u
 answerer's stream → citation checks → `Answer`); `ask_stream` / `ask` run the three. The backend is
 chosen once, from the settings (`Settings.use_llm`); answerers are held by name and the fallback is
 "chosen answerer, then extractive": a failing LLM never fails the question, the extractive answer
-is returned with a notice.
+is returned with a notice. A question asking for a numbered article's text ("What does Article 4
+say?") is answered, for every backend, with that whole article quoted and cited (`rag.sections`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from treaty_qa.rag.models import Answer, Reset, StreamItem
 from treaty_qa.rag.phrased import PhrasedAnswerer
 from treaty_qa.rag.question import Question, clean_question
 from treaty_qa.rag.retrieve import HybridRetriever, Retrieval
+from treaty_qa.rag.sections import article_answer, asked_article
 from treaty_qa.rag.terms import normalize
 from treaty_qa.settings import Settings
 
@@ -288,8 +290,14 @@ class QAEngine:
         t1 = time.perf_counter()
         t0 = t1 if since is None else since
         final: Answer | None = None
+        asked = asked_article(question.text)
+        if asked is not None:  # "What does Article 4 say?": all of it, quoted (rag.sections)
+            final = article_answer(question, asked, self.retriever.section(asked),
+                                   retrieval.hits, self._articles)
+            if final is not None:
+                yield final.answer
         chosen = self.answerer
-        if chosen is not None and self.backend != EXTRACTIVE and retrieval.hits:
+        if final is None and chosen is not None and self.backend != EXTRACTIVE and retrieval.hits:
             try:  # nothing retrieved: abstain without asking the model
                 final = yield from _relay(chosen.stream(question, retrieval))
             except LLMUnavailable as e:

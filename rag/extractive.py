@@ -146,7 +146,7 @@ def candidate_features(s: Support, rank: int, similarities: Sequence[float]) -> 
 
 
 @lru_cache(maxsize=4096)  # pure functions of the question: asked once per hit otherwise
-def _latin(text: str) -> bool:
+def latin_script(text: str) -> bool:
     letters = re.findall(r"[^\W\d_]", text)
     return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.5
 
@@ -220,7 +220,7 @@ class ExtractiveAnswerer:
         after "How many troops…?" asks for a place); `only_entity` judges the hit for one entity
         of a question that names several (the others' terms are then not required)."""
         kind = answer_type(asked or question) or answer_type(question)
-        comparable = _latin(question)
+        comparable = latin_script(question)
         qterms = r.query_terms if comparable else []
         if only_entity is not None:
             others = set(_entities(question)) - {only_entity}
@@ -356,7 +356,7 @@ class ExtractiveAnswerer:
             per_entity = self._per_entity(retrieval)
             if per_entity:
                 return self._build(question, per_entity, corroborating=False)
-            if self._close(supports, _latin(standalone)):
+            if self._close(supports, latin_script(standalone)):
                 return self._closest(question, supports)
             return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)
@@ -404,7 +404,7 @@ class ExtractiveAnswerer:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []
         when any entity has none (a partial answer would read as a complete one)."""
         standalone = r.question.standalone
-        ents = list(dict.fromkeys(_entities(standalone))) if _latin(standalone) else []
+        ents = list(dict.fromkeys(_entities(standalone))) if latin_script(standalone) else []
         if len(ents) < 2:
             return []
         picked: list[Support] = []

@@ -29,14 +29,26 @@ class Hit:
     similarity: float = 0.0
     bm25: float = 0.0
     also_in: tuple[str, ...] = ()  # doc ids of near-duplicates collapsed into this hit
+    page: int | None = None  # 1-based PDF page of the sentence; None for unpaged documents
+    article: str | None = None  # treaty article number of the heading above it ("4")
+    url: str | None = None  # where a web document came from
 
     @classmethod
     def from_metadata(cls, node_id: str, text: str, meta: dict[str, Any], **scores: Any) -> Hit:
+        """A hit from a stored node's metadata (nodes indexed before pages/articles/urls existed
+        have none of them: they stay None).
+
+        >>> Hit.from_metadata("n", "Kim met Putin.", {"doc_id": "d", "title": "T", "start": 0,
+        ...     "end": 14, "page": 2, "article": "", "url": ""}).page
+        2
+        """
         return cls(node_id=node_id, text=text, doc_id=meta["doc_id"], title=meta["title"],
                    outlet=meta.get("outlet") or None, published=meta.get("published") or None,
                    start=int(meta["start"]), end=int(meta["end"]), window=meta.get("window", text),
                    cluster=meta.get("cluster", meta["doc_id"]),
-                   heading=meta.get("heading") or None, **scores)
+                   heading=meta.get("heading") or None, page=int(meta.get("page") or 0) or None,
+                   article=str(meta.get("article") or "") or None,
+                   url=str(meta.get("url") or "") or None, **scores)
 
 
 @dataclass(frozen=True)
@@ -51,12 +63,16 @@ class Citation:
     end: int
     score: float
     also_reported_by: int = 0  # independent sources (clusters) besides this one saying the same
+    page: int | None = None  # 1-based PDF page holding the quote
+    article: str | None = None  # treaty article number the quote sits under ("4")
+    url: str | None = None  # source URL of a web document
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, also: int = 0) -> Citation:
         return cls(n=n, doc_id=hit.doc_id, title=hit.title, outlet=hit.outlet,
                    published=hit.published, quote=hit.text, start=hit.start, end=hit.end,
-                   score=round(hit.score, 4), also_reported_by=also)
+                   score=round(hit.score, 4), also_reported_by=also, page=hit.page,
+                   article=hit.article, url=hit.url)
 
 
 CONFIDENCE = ("answer", "closest", "none")  # direct answer | closest passages | nothing relevant

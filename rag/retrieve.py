@@ -32,6 +32,7 @@ from treaty_qa.index.store import Store
 from treaty_qa.rag.cues import without_cue_words
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.question import Question
+from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
 
 DUPLICATE_COSINE = 0.9
@@ -215,3 +216,20 @@ class HybridRetriever:
 
     def similarity(self, a: Hit, b: Hit) -> float:
         return float(self.vectors[self.row[a.node_id]] @ self.vectors[self.row[b.node_id]])
+
+    def section(self, article: str) -> list[tuple[str, list[Hit]]]:
+        """Per document (by doc id) with sentences under the heading of article `article` (node
+        metadata "article"; Roman numerals read as digits), those sentences as Hits in document
+        order: the first unbroken run, so an annex repeating "Article 1" does not join it. From
+        memory, no store round trip."""
+        with self._lock:
+            rows: dict[str, list[int]] = {}
+            for i, meta in enumerate(self.metas):
+                if meta.get("article") and arabic(str(meta["article"])) == article:
+                    rows.setdefault(meta["doc_id"], []).append(i)
+            return [(doc, [Hit.from_metadata(self.ids[i], self.texts[i], self.metas[i])
+                           for i in first_run(rows[doc], self._position)])
+                    for doc in sorted(rows)]
+
+    def _position(self, row: int) -> int:
+        return int(self.metas[row]["position"])

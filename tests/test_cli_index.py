@@ -35,8 +35,8 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {  # name → (content, reason shown t
     "scan.txt": (b"%\x00\x00\x00binary\x00", "looks binary (NUL bytes)"),
     "latin.txt": ("Caf\u00e9 talks in Pyongyang ended.".encode("latin-1"),
                   "is not UTF-8 (byte 3); re-save it as UTF-8"),
-    "treaty.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
-                   "unsupported type .pdf; use .txt, .md or .html"),
+    "treaty.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "is not a readable PDF ("),
+    "treaty.docx": (b"PK\x03\x04", "unsupported type .docx; use .txt, .md, .html or .pdf"),
 }
 
 
@@ -167,7 +167,7 @@ def test_empty_corpus_is_a_one_line_error(tmp_path: Path) -> None:
     run = treaty_qa(tmp_path, "index")
     assert run.code != 0
     assert error_line(run).startswith(
-        f"error: No usable .txt, .md or .html articles found in {tmp_path / 'articles'}.")
+        f"error: No usable .txt, .md, .html or .pdf articles found in {tmp_path / 'articles'}.")
     assert run.out == ""
 
 

@@ -11,7 +11,8 @@ import pytest
 PACKAGES = ("treaty_qa.index", "treaty_qa.rag", "treaty_qa")  # ("treaty_qa": its own folder only)
 # Modules whose docstrings carry examples; if doctest stops finding them, the examples are broken.
 DOCUMENTED = {f"treaty_qa.index.{m}" for m in ("corpus", "dedup", "embedder", "nodes", "remove",
-                                               "report", "sentences", "text_clean", "watch")} | {
+                                               "report", "sentences", "text_clean", "watch",
+                                               "web", "html_tags", "pdf")} | {
     "treaty_qa.rag.question", "treaty_qa.errors", "treaty_qa.settings", "treaty_qa.layers"}
 
 

@@ -95,7 +95,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
     (tmp / "articles").mkdir()
     (tmp / "articles" / "markup.txt").write_text(MARKUP, encoding="utf-8")
     (tmp / "articles" / "mixed.txt").write_text(MIXED, encoding="utf-8")
-    s = make_settings(tmp, max_file_bytes=4000)
+    s = make_settings(tmp, max_file_bytes=4000, max_pdf_bytes=6000)
     report = build_index(s)
     assert report.documents == 2 and not report.errors
     return QAEngine.open(s)
@@ -263,9 +263,9 @@ BAD_UPLOADS = [
     ("scan.txt", b"%PDF\x00\x00binary\x00", "looks binary (NUL bytes)"),
     ("latin.txt", "Caf\u00e9 talks in Pyongyang.".encode("latin-1"), "is not UTF-8"),
     ("empty.txt", b"  \n", "file is empty"),
-    ("treaty.pdf", b"%PDF-1.7\n", "only .txt, .md, .html or .htm"),
-    ("setup.exe", b"MZ\x90\x00", "only .txt, .md, .html or .htm"),
-    ("notes.txt.sh", b"echo hi\n", "only .txt, .md, .html or .htm"),
+    ("treaty.pdf", b"%PDF-1.7\n", "is not a readable PDF"),
+    ("setup.exe", b"MZ\x90\x00", "only .txt, .md, .html, .htm or .pdf"),
+    ("notes.txt.sh", b"echo hi\n", "only .txt, .md, .html, .htm or .pdf"),
     ("../../evil.txt", b"Kim met Putin.\n", "contains '..'"),
     ("..\\..\\evil.txt", b"Kim met Putin.\n", "contains '..'"),
     ("uploads/../../evil.txt", b"Kim met Putin.\n", "contains '..'"),
@@ -309,7 +309,7 @@ def test_absolute_upload_name_lands_inside_the_upload_folder(tmp_path: Path) -> 
 
 
 def test_oversized_upload_is_refused_by_the_server(live: str, tmp_path: Path) -> None:
-    body = b"A" * 10_000  # the app's limit is max_file_bytes = 4,000
+    body = b"A" * 10_000  # server limit: max(max_file_bytes, max_pdf_bytes) = 6,000
     boundary = "treatyqaboundary"
     payload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
                f"filename=\"big.txt\"\r\nContent-Type: text/plain\r\n\r\n").encode() + body + \

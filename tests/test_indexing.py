@@ -26,8 +26,9 @@ from treaty_qa.errors import (
     InvalidDocument,
 )
 from treaty_qa.index.catalog import DocumentInfo, list_documents
-from treaty_qa.index.corpus import html_to_text, load_manifest, read_article
+from treaty_qa.index.corpus import load_manifest, read_article
 from treaty_qa.index.embedder import make_embedder
+from treaty_qa.index.html_tags import html_to_text
 from treaty_qa.index.nodes import prepare
 from treaty_qa.index.pipeline import IndexReport, build_index, lock_path
 from treaty_qa.index.store import Store, make_client
@@ -457,7 +458,8 @@ def test_bare_text_metadata_is_never_invented(mixed: tuple[Settings, State]) -> 
     [("empty.txt", b"  \n\n", "file is empty"),
      ("scan.txt", b"PK\x03\x04\x00\x00binary", "looks binary"),
      ("latin.txt", "Caf\u00e9 in Pyongyang.".encode("latin-1"), "is not UTF-8"),
-     ("report.pdf", b"%PDF-1.4", "unsupported type .pdf"),
+     ("report.pdf", b"%PDF-1.4", "is not a readable PDF"),
+     ("report.docx", b"PK\x03\x04", "unsupported type .docx"),
      ("only-meta.md", b"---\ntitle: x\n---\n\n", "has no text after its metadata")],
 )
 def test_unreadable_file_gives_a_one_line_reason(tmp_path: Path, name: str, data: bytes,
@@ -472,7 +474,8 @@ def test_unreadable_file_gives_a_one_line_reason(tmp_path: Path, name: str, data
 
 def test_empty_corpus_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "articles").mkdir()
-    with pytest.raises(EmptyCorpus, match=r"No usable \.txt, \.md or \.html articles found in"):
+    with pytest.raises(EmptyCorpus,
+                       match=r"No usable \.txt, \.md, \.html or \.pdf articles found in"):
         build_index(make_settings(tmp_path))
 
 

@@ -154,7 +154,7 @@ def test_uploaded_article_is_cited_in_the_next_answer(client: Any, ui_settings: 
 
 
 @pytest.mark.parametrize(("name", "payload", "message"), [
-    ("tool.exe", b"MZ\x90\x00binary", "only .txt, .md, .html or .htm"),
+    ("tool.exe", b"MZ\x90\x00binary", "only .txt, .md, .html, .htm or .pdf"),
     ("binary.txt", b"Some text\x00\x01\x02 then binary", "looks binary (NUL bytes)"),
     ("latin1.txt", "Caf\u00e9 in Pyongyang.".encode("latin-1"), "is not UTF-8"),
     ("empty.md", b"   \n", "file is empty"),

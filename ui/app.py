@@ -1,9 +1,9 @@
 """The Gradio chat: `create_app(settings, engine) -> gr.Blocks` (launching is `ui.launch`).
 
 Chat (streamed answers, citation chips, sources panel), example questions, upload of new
-articles, the documents table with a remove action, new chat, Markdown export, and plain API
-endpoints for programs: `/ask` (question, history_json) -> Answer JSON, `/documents`, and
-`/remove` (doc_id, confirm) -> status.
+articles, adding a web page by URL, the documents table with a remove action, new chat,
+Markdown export, and plain API endpoints for programs: `/ask` (question, history_json) -> Answer
+JSON, `/documents`, `/add_url` (url) -> status line, and `/remove` (doc_id, confirm) -> status.
 """
 
 import json
@@ -27,6 +27,7 @@ from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
 from treaty_qa.ui import render
 from treaty_qa.ui.uploads import add_upload, received_upload
+from treaty_qa.ui.urls import fetch_draft, save_and_index
 
 EXAMPLES = [
     "Which UN Charter article is cited?",
@@ -303,6 +304,28 @@ class ChatApp:
                   f"{render.esc(dest.name)}. Ask about it now.</div>")
         return status, self.document_rows(), self.header(), None
 
+    def add_page(self, url: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        """Fetch a web page by its URL, save its article text with the URL, and index it.
+        Private-network addresses are refused unless `allow_private_urls` (`index.fetch`)."""
+        url = url.strip() if isinstance(url, str) else ""
+        if not url:
+            return ('<div class="tq-status-bad">✗ Type the address of a web page '
+                    "(https://…).</div>", gr.skip(), gr.skip(), gr.skip())
+        try:
+            progress(0, desc="Fetching the page")
+            draft = fetch_draft(self.settings, url)  # outside the lock: answers go on meanwhile
+            progress(0, desc="Waiting for answers in progress")
+            with self.lock.write():
+                added = save_and_index(self.engine, draft, GradioProgress(progress))
+        except TreatyQAError as e:
+            status = f'<div class="tq-status-bad">✗ Not added: {render.esc(e)}</div>'
+            return status, gr.skip(), gr.skip(), gr.skip()
+        what = f"“{added.title}” ({added.sentences} sentence{'s' if added.sentences != 1 else ''})"
+        status = (f'<div class="tq-status-ok">✓ Added {render.esc(what)} from '
+                  f"{render.esc(added.url)} as {render.esc(added.path.name)}. Ask about it "
+                  "now.</div>")
+        return status, self.document_rows(), self.header(), ""
+
     # --- removal -------------------------------------------------------------------------
     def remove(self, doc_id: str, confirm: bool = False) -> dict[str, Any]:
         """Remove a document: its sentences, its record and its file (an uploaded file is
@@ -375,9 +398,16 @@ def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
                     panel = gr.HTML(render.panel_html([], engine.article), elem_id="tq-panel",
                                     js_on_load=None)
         with gr.Tab("Documents"):
-            upload = gr.File(label="Add an article (.txt, .md, .html; up to "
-                                   f"{settings.max_file_bytes // 1000:,} kB, UTF-8 text)",
+            upload = gr.File(label="Add an article (.txt, .md, .html up to "
+                                   f"{settings.max_file_bytes // 1000:,} kB of UTF-8 text; .pdf "
+                                   f"up to {settings.max_pdf_bytes // 1_000_000:,} MB with a text "
+                                   "layer)",
                              type="filepath", elem_id="tq-upload", height=150)
+            with gr.Row(equal_height=True):
+                url_box = gr.Textbox(label="Or add a web page by its address", scale=5,
+                                     placeholder="https://example.org/news/article",
+                                     max_lines=1, max_length=2048, elem_id="tq-url")
+                url_btn = gr.Button("Add page", scale=1, min_width=120, elem_id="tq-add-url")
             status = gr.HTML(elem_id="tq-upload-status", js_on_load=None)
             table = gr.Dataframe(app.document_rows(), headers=DOC_HEADERS, interactive=False,
                                  elem_id="tq-documents", wrap=True, max_height=480,
@@ -411,6 +441,11 @@ def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
             lambda: gr.File(visible=True), None, export_file, api_visibility="private", queue=False)
         upload.upload(app.upload, [upload], [status, table, header, upload], api_name="upload",
                       concurrency_limit=1, concurrency_id="index")
+        add_io: dict[str, Any] = dict(fn=app.add_page, inputs=[url_box],
+                                      outputs=[status, table, header, url_box],
+                                      concurrency_limit=1, concurrency_id="index")
+        url_btn.click(**add_io, api_name="add_url")
+        url_box.submit(**add_io, api_visibility="private")
         demo.load(lambda: (app.header(), app.document_rows(), app.documents_status()), None,
                   [header, table, status], api_visibility="private",
                   queue=False)  # fresh after others' uploads, a rebuild or a failure

@@ -1,4 +1,4 @@
-"""`treaty-qa` command line: index, sources, remove, ask, eval, chat.
+"""`treaty-qa` command line: index, add, sources, remove, ask, eval, chat.
 
 Settings are built here, once, and passed down. Known failures (`TreatyQAError`) print one line
 on stderr and exit 1 (2 for usage errors); nothing prints a traceback for them. Heavy imports
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # for annotations only: `ask` must not import the indexing st
     from treaty_qa.index.remove import RemovalReport
     from treaty_qa.index.report import IndexReport
     from treaty_qa.rag.models import Answer
+    from treaty_qa.ui.urls import AddedPage
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Cited answers about the 2024 Russia–North Korea treaty, offline.")
@@ -95,6 +96,34 @@ def _summarize(console: Console, report: IndexReport) -> None:
                f"removed {report.removed}, updated {report.updated} in {report.seconds:.2f} s.")
     if report.errors:
         raise typer.Exit(1 if not report.documents else 0)
+
+
+@app.command()
+def add(
+    url: Annotated[str, typer.Argument(help="The page's http:// or https:// address")],
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Also fetch from loopback and private-network addresses (a "
+        "server you run yourself); off by default")] = False,
+) -> None:
+    """Add one web page by URL: fetch it, save its article text with its URL in the upload
+    folder, and index it so answers can cite it."""
+    settings = _settings(allow_private_urls=allow_private or None)
+
+    def body() -> AddedPage:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from treaty_qa.rag.engine import QAEngine
+        from treaty_qa.ui.progress import RichProgress
+        from treaty_qa.ui.urls import fetch_draft, save_and_index
+
+        draft = fetch_draft(settings, url)  # every refusal comes before the index is opened
+        engine = QAEngine.open(settings)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=Console(stderr=True), transient=True) as p:
+            return save_and_index(engine, draft, RichProgress(p))
+
+    typer.echo(_run(body).line())
 
 
 @app.command()
@@ -176,6 +205,7 @@ def _print_answer(ans: Answer) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from treaty_qa.rag.citations import citation_label
     from treaty_qa.texts import CLOSEST_TEXT, UNDERSTOOD_AS
 
     console = Console()
@@ -185,12 +215,14 @@ def _print_answer(ans: Answer) -> None:
         style = "yellow" if ans.abstained else "bold"
         console.print(f"[{style}]{escape(ans.answer)}[/]")
     for c in ans.citations:
-        meta = f"{c.outlet or 'outlet unknown'}, {c.published or 'date unknown'}"
+        meta = (citation_label(c) if c.page or c.article or c.url
+                else f"{c.outlet or 'outlet unknown'}, {c.published or 'date unknown'}")
+        source = meta if meta.startswith(c.title) else f"{c.title} — {meta}"  # title once
         if ans.confidence == "closest":  # the quote is the reply: quote first, then its source
             console.print(f"  [cyan][{c.n}][/] “{escape(c.quote)}”", highlight=False)
-            console.print(f"      [dim]{escape(c.title)} — {escape(meta)}[/]", highlight=False)
+            console.print(f"      [dim]{escape(source)}[/]", highlight=False)
             continue
-        console.print(f"  [cyan][{c.n}][/] {escape(c.title)} — {escape(meta)}", highlight=False)
+        console.print(f"  [cyan][{c.n}][/] {escape(source)}", highlight=False)
         console.print(f"      “{escape(c.quote)}”", highlight=False)
     if ans.standalone_question and ans.standalone_question != ans.question:
         console.print(f"  [dim]{UNDERSTOOD_AS} {escape(ans.standalone_question)}[/]",

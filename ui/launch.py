@@ -120,7 +120,8 @@ def launch_options(settings: Settings, auth: tuple[str, str] | None, port: int) 
 
     keep = [Path(get_upload_folder()), Path(tempfile.gettempdir())]  # uploads; exports
     return dict(server_name=settings.host, server_port=port, auth=auth, share=False,
-                max_file_size=settings.max_file_bytes, allowed_paths=[],
+                max_file_size=max(settings.max_file_bytes, settings.max_pdf_bytes),
+                allowed_paths=[],
                 blocked_paths=blocked_paths(settings, keep),
                 footer_links=["api", "settings"], run_history=False, enable_monitoring=False,
                 mcp_server=False, pwa=False, ssr_mode=False, strict_cors=True,

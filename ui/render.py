@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from treaty_qa.rag.citations import citation_label
 from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.texts import CLOSEST_TEXT, NOT_IN_SOURCES, UNDERSTOOD_AS
 
@@ -49,6 +50,36 @@ def meta_text(outlet: str | None, published: str | None) -> str:
     return f"{outlet or 'outlet unknown'} · {published or 'date unknown'}"
 
 
+def source_meta(c: Citation) -> str:
+    """The line under a source's title: "outlet · date", or its label (`citation_label`, URL
+    aside) when it has a page, a treaty article or a URL.
+
+    >>> source_meta(Citation(1, "d", "Treaty", None, None, "q", 0, 1, 0.5, article="4", page=2))
+    'Treaty, Article 4 · p. 2'
+    """
+    if c.page or c.article or c.url:
+        return citation_label(c, with_url=False)
+    return meta_text(c.outlet, c.published)
+
+
+def url_html(url: str | None) -> str:
+    """A source URL as a link that opens in a new tab (only http/https; anything else, e.g. a
+    `javascript:` URL from someone's front matter, is shown as text).
+
+    >>> url_html("https://example.org/a?b=1&c=<2>")  # doctest: +NORMALIZE_WHITESPACE
+    '<a class="tq-url" href="https://example.org/a?b=1&amp;c=&lt;2&gt;" target="_blank"
+    rel="noopener noreferrer">https://example.org/a?b=1&amp;c=&lt;2&gt;</a>'
+    >>> url_html("javascript:alert(1)")
+    '<span class="tq-url">javascript:alert(1)</span>'
+    """
+    if not url:
+        return ""
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        return f'<span class="tq-url">{esc(url)}</span>'
+    return (f'<a class="tq-url" href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
+            f"{esc(url)}</a>")
+
+
 def question_html(question: str) -> str:
     return f'<div class="tq-question">{_lines(question)}</div>'
 
@@ -66,7 +97,7 @@ def error_html(message: str) -> str:
 
 def _chip(c: Citation, turn: int) -> str:
     tip = (f'<span class="tq-tip" role="tooltip"><b>{esc(c.title)}</b>'
-           f'<i>{esc(meta_text(c.outlet, c.published))}</i>“{esc(c.quote)}”</span>')
+           f'<i>{esc(source_meta(c))}</i>“{esc(c.quote)}”</span>')
     return (f'<sup class="tq-cite"><a class="tq-cite-link" href="#tq-src-{turn}-{c.n}">'
             f'<span class="tq-br">[</span>{c.n}'
             f'<span class="tq-br">]</span></a>{tip}</sup>')
@@ -119,15 +150,39 @@ def answer_text_html(ans: Answer, turn: int) -> str:
     return "".join(parts)
 
 
+def page_bounds(article: str, start: int, end: int) -> tuple[int, int, int]:
+    """(page number, first offset, end offset) of the PDF page holding `article[start:end]`:
+    pages of a cleaned PDF are separated by form-feed lines (`index.corpus.PAGE_BREAK`).
+
+    >>> text = "Kim met Putin.\\n\\f\\nThey signed.\\n\\f\\nThe end."
+    >>> page, lo, hi = page_bounds(text, 17, 29)
+    >>> page, text[lo:hi]
+    (2, 'They signed.')
+    """
+    lo = article.rfind("\f", 0, start) + 1
+    hi = article.find("\f", end)
+    hi = len(article) if hi < 0 else hi
+    while lo < start and article[lo] == "\n":
+        lo += 1
+    while hi > end and article[hi - 1] == "\n":
+        hi -= 1
+    return article.count("\f", 0, start) + 1, lo, hi
+
+
 def article_html(article: str | None, c: Citation) -> str:
-    """The escaped article with the quote in a <mark>; trimmed around the quote if very long."""
+    """The escaped article with the quote in a <mark>; trimmed around the quote if very long.
+    A PDF (a citation with a page) shows the page holding the quote under a "Page N" header."""
     if not article or article[c.start:c.end] != c.quote:
         return '<div class="tq-article tq-missing">The article is no longer in the index.</div>'
-    lo = max(0, c.start - ARTICLE_CHARS // 2)
-    hi = min(len(article), c.end + ARTICLE_CHARS // 2)
-    head = "… " if lo else ""
-    tail = " …" if hi < len(article) else ""
-    return (f'<div class="tq-article">{head}{_lines(article[lo:c.start])}'
+    first, last, page_head = 0, len(article), ""
+    if c.page is not None:
+        page, first, last = page_bounds(article, c.start, c.end)
+        page_head = f'<div class="tq-page-head">Page {page}</div>'
+    lo = max(first, c.start - ARTICLE_CHARS // 2)
+    hi = min(last, c.end + ARTICLE_CHARS // 2)
+    head = "… " if lo > first else ""
+    tail = " …" if hi < last else ""
+    return (f'<div class="tq-article">{page_head}{head}{_lines(article[lo:c.start])}'
             f'<mark>{_lines(c.quote)}</mark>{_lines(article[c.end:hi])}{tail}</div>')
 
 
@@ -138,7 +193,8 @@ def source_html(c: Citation, article: str | None, turn: int, where: str) -> str:
     return (f'<div class="tq-source" id="tq-{where}-{turn}-{c.n}">'
             f'<div class="tq-source-head"><span class="tq-num">{c.n}</span>'
             f'<span class="tq-title">{esc(c.title)}</span></div>'
-            f'<div class="tq-meta">{esc(meta_text(c.outlet, c.published))}</div>'
+            f'<div class="tq-meta">{esc(source_meta(c))}{" · " if c.url else ""}'
+            f'{url_html(c.url)}</div>'
             f'<blockquote class="tq-quote">{_lines(c.quote)}</blockquote>{also}'
             f'<details class="tq-in-article">'
             f'<summary>Show in article</summary>{article_html(article, c)}</details></div>')
@@ -220,7 +276,7 @@ def closest_html(ans: Answer, turn: int) -> str:
     from the citations (the answer text repeats them) and claiming nothing."""
     items = "".join(f'<li><span class="tq-closest-quote">“{_lines(c.quote)}”</span>'
                     f'{_chip(c, turn)}<span class="tq-closest-meta">{esc(c.title)} · '
-                    f"{esc(meta_text(c.outlet, c.published))}</span></li>"
+                    f"{esc(source_meta(c))}</span></li>"
                     for c in sorted(ans.citations, key=lambda c: c.n))
     rest = ans.answer.removeprefix(CLOSEST_TEXT).strip()
     body = (f'<ol class="tq-closest-list">{items}</ol>' if items
@@ -294,6 +350,20 @@ def _md(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _md_meta(c: Citation) -> str:
+    """`source_meta` for Markdown, with an http(s) source URL as an autolink.
+
+    >>> _md_meta(Citation(1, "d", "T", "Daily", None, "q", 0, 1, 0.5, page=3,
+    ...                   url="https://example.org/a"))
+    'Daily · date unknown · p. 3 · <https://example.org/a>'
+    """
+    meta = _md(source_meta(c))
+    if c.url:
+        ok = re.match(r"https?://[^\s<>]+$", c.url, re.IGNORECASE)
+        meta += f" · <{c.url}>" if ok else f" · {_md(c.url)}"
+    return meta
+
+
 def conversation_markdown(turns: Sequence[Answer], mode: str,
                           now: datetime | None = None) -> str:
     """The conversation as Markdown, each answer with its citations and quotes; a closest reply
@@ -331,7 +401,7 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
         if a.citations and a.confidence == "answer":
             out += ["**Sources**", ""]
             for c in a.citations:
-                out.append(f"{c.n}. **{_md(c.title)}** — {_md(meta_text(c.outlet, c.published))}"
+                out.append(f"{c.n}. **{_md(c.title)}** — {_md_meta(c)}"
                            f" (`{c.doc_id}`, characters {c.start}–{c.end})")
                 out.append(f"   > {_md(c.quote)}".replace("\n", " "))
             out.append("")
@@ -352,7 +422,7 @@ def _closest_markdown(a: Answer) -> list[str]:
     out = [f"> **{CLOSEST_TEXT}**", ">"]
     for c in sorted(a.citations, key=lambda c: c.n):
         out.append(f"> {c.n}. “{_md(c.quote)}” — **{_md(c.title)}**, "
-                   f"{_md(meta_text(c.outlet, c.published))} (`{c.doc_id}`, characters "
+                   f"{_md_meta(c)} (`{c.doc_id}`, characters "
                    f"{c.start}–{c.end})".replace("\n", " "))
     if not a.citations:
         out += [f"> {_md(line)}" for line in a.answer.removeprefix(CLOSEST_TEXT).split("\n")

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from treaty_qa.errors import DuplicateDocument, InvalidDocument
-from treaty_qa.index.corpus import SUPPORTED, check_bytes, doc_id_for, read_article
+from treaty_qa.index.corpus import (
+    SUPPORTED,
+    check_bytes,
+    check_pdf,
+    doc_id_for,
+    is_pdf,
+    read_article,
+)
 from treaty_qa.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,14 +65,14 @@ def safe_name(original: str) -> str:
     base = parts[-1].strip()
     if not base:
         raise InvalidDocument(shown(original), "the file has no name; give it a name ending in "
-                              ".txt, .md or .html")
+                              ".txt, .md, .html or .pdf")
     if base.startswith("."):
         raise InvalidDocument(shown(original), "hidden file names (starting with '.') are not "
                               "accepted; rename the file")
     stem, dot, ext = base.rpartition(".")
     if not dot or f".{ext.lower()}" not in SUPPORTED:
-        raise InvalidDocument(shown(original), "only .txt, .md, .html or .htm articles can be "
-                              "added; save the article as text or HTML")
+        raise InvalidDocument(shown(original), "only .txt, .md, .html, .htm or .pdf documents "
+                              "can be added; save the article as text, HTML or PDF")
     stem = _UNSAFE.sub("_", stem).strip("._-")[: MAX_NAME - len(ext) - 1] or "article"
     return f"{stem}.{ext.lower()}"
 
@@ -118,13 +125,26 @@ def _unique(directory: Path, name: str, taken_ids: Collection[str]) -> Path:
     raise InvalidDocument(shown(name), "too many uploads with this name; rename the file")
 
 
+def read_upload(settings: Settings, src: Path, original_name: str) -> bytes:
+    """The bytes of an upload once they pass the checks of their type: a text article's
+    (`corpus.check_bytes`: size, empty, binary, UTF-8) or a PDF's (`corpus.check_pdf`: size,
+    readable, not password-protected, page limit, has a text layer — NUL bytes are normal)."""
+    pdf = is_pdf(safe_name(original_name))
+    limit = settings.max_pdf_bytes if pdf else settings.max_file_bytes
+    with src.open("rb") as f:  # one byte more than allowed: enough to refuse a larger file
+        data = f.read(limit + 1)
+    if pdf:
+        check_pdf(shown(original_name), data, limit, settings.max_pdf_pages)
+    else:
+        check_bytes(shown(original_name), data, limit)
+    return data
+
+
 def save_upload(settings: Settings, src: Path, original_name: str,
                 taken_ids: Collection[str] = ()) -> Path:
     """Check an uploaded file and copy it into `settings.upload_dir` under a safe, new name."""
     name = safe_name(original_name)
-    with src.open("rb") as f:  # one byte more than allowed: enough to refuse a larger file
-        data = f.read(settings.max_file_bytes + 1)
-    check_bytes(shown(original_name), data, settings.max_file_bytes)
+    data = read_upload(settings, src, original_name)
     root = settings.upload_dir.resolve()
     root.mkdir(parents=True, exist_ok=True)
     dest = _unique(root, name, taken_ids)
@@ -143,12 +163,11 @@ def refuse_duplicate(engine: QAEngine, src: Path, original_name: str) -> None:
     from treaty_qa.index.catalog import same_content
 
     name = safe_name(original_name)
-    max_bytes = engine.settings.max_file_bytes
-    with src.open("rb") as f:
-        data = f.read(max_bytes + 1)
-    check_bytes(shown(original_name), data, max_bytes)
+    s = engine.settings
+    data = read_upload(s, src, original_name)
     try:
-        article = read_article(Path(name), None, max_bytes, data=data)
+        article = read_article(Path(name), None, s.max_file_bytes, data=data,
+                               max_pdf_bytes=s.max_pdf_bytes, max_pdf_pages=s.max_pdf_pages)
     except InvalidDocument:
         return
     with engine.store.guard():
