@@ -163,6 +163,4 @@ def test_previous_intent_no_longer_leaks_into_the_answer(engine: QAEngine) -> No
                      history=["Which UN Charter article is cited?"])
     assert ans.standalone_question is None  # nothing to resolve
     assert ans.lead != "Article 51" and ans.citations
-    # the closest passage may quote the next sentence too (which names Article 51); it must not
-    # lead with the Charter's Article 51 sentence, as the glued question did
-    assert ans.citations[0].quote.startswith("Article 4 of the pact")
+    assert "Article 51" not in ans.citations[0].quote
