@@ -103,6 +103,8 @@ CSS = """
   padding: 10px 12px; border-radius: 8px; background: var(--background-fill-secondary);
   font-family: Georgia, 'Liberation Serif', 'DejaVu Serif', serif; font-size: 0.9rem;
   line-height: 1.6; }
+.tq-page-head { font-family: inherit; font-weight: 600; font-size: .8rem;
+                color: var(--body-text-color-subdued); margin-bottom: 4px; }
 .tq-article mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px;
   box-shadow: 0 0 0 1px #f59e0b; }
 .tq-missing { font-family: inherit; color: var(--body-text-color-subdued); }
