@@ -37,6 +37,8 @@ test: $(STAMP) browser-deps data/chroma/chroma.sqlite3
 	$(PY) -m pytest -q -p no:cacheprovider
 	$(BIN)/treaty-qa eval --split dev --markdown test-artifacts/eval-latest.md --json test-artifacts/eval-latest.json
 	$(BIN)/treaty-qa eval --split test --markdown test-artifacts/eval-test-latest.md --json test-artifacts/eval-test-latest.json
+	$(PY) -m treaty_qa.evals.disagreement_check
+	$(PY) -m treaty_qa.evals.timeline_check
 
 eval: $(STAMP) data/chroma/chroma.sqlite3
 	$(BIN)/treaty-qa eval --split dev

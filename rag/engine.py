@@ -26,6 +26,7 @@ from treaty_qa.rag.answerer import Answerer, Condenser, final_answer
 from treaty_qa.rag.chat import condense_heuristic, is_followup
 from treaty_qa.rag.citations import verify_quotes
 from treaty_qa.rag.claims import passage_similarity
+from treaty_qa.rag.disagree import with_disagreements
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.generative import OpenAIAnswerer
 from treaty_qa.rag.guard import drop_injections
@@ -35,6 +36,7 @@ from treaty_qa.rag.question import Question, clean_question
 from treaty_qa.rag.retrieve import HybridRetriever, Retrieval
 from treaty_qa.rag.sections import article_answer, asked_article
 from treaty_qa.rag.terms import normalize
+from treaty_qa.rag.timeline import TimelineEvent, build_timeline
 from treaty_qa.settings import Settings
 
 if TYPE_CHECKING:
@@ -178,6 +180,7 @@ class QAEngine:
         self.retriever.refresh(store)
         self.store = self.retriever.store
         self._load_articles()
+        self._timeline = None  # rebuilt from the new corpus on its next use
         self.watch.opened(mark)
 
     def reopen(self) -> None:
@@ -214,6 +217,20 @@ class QAEngine:
 
     def article(self, doc_id: str) -> str | None:
         return self._articles.get(doc_id)
+
+    _timeline: list[TimelineEvent] | None = None  # built once per index load (`timeline`)
+
+    def timeline(self) -> list[TimelineEvent]:
+        """Dated events across every indexed article (`rag.timeline`), built from the sentences
+        already in memory once per index load or refresh, never per question."""
+        def build() -> list[TimelineEvent]:
+            r = self.retriever
+            with r._lock:  # one consistent corpus state (see HybridRetriever.refresh)
+                if self._timeline is None:
+                    self._timeline = build_timeline(r.ids, r.texts, r.metas, r.vectors, r.stats)
+                return self._timeline
+
+        return self._with_store(build)
 
     def documents(self) -> list[DocumentInfo]:
         def listing() -> list[DocumentInfo]:
@@ -307,6 +324,7 @@ class QAEngine:
             final = yield from _relay(self.answerers[EXTRACTIVE].stream(question, retrieval))
         if final is None:
             raise RuntimeError("the extractive answerer ended without an Answer")
+        final = with_disagreements(final, retrieval)  # "Sources differ": the retrieved hits only
         t2 = time.perf_counter()
         yield self._finish(final, question, notices,
                            {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000,
@@ -314,12 +332,14 @@ class QAEngine:
 
     def _finish(self, ans: Answer, question: Question, notices: list[str],
                 timings: dict[str, float]) -> Answer:
-        problems = verify_quotes(ans.citations, self._articles)
+        problems = verify_quotes(ans.cited_or_flagged(), self._articles)
         citations = ans.citations
         if problems:  # never shown as a citation if it is not verbatim
             bad = {p.n for p in problems}
             citations = [c for c in ans.citations if c.n not in bad]
             notices = notices + [f"Dropped citation {p}" for p in problems]
+            ans = replace(ans, disagreements=[d for d in ans.disagreements  # verbatim sides only
+                                              if all(c.citation.n not in bad for c in d.claims)])
         return replace(ans, question=question.text, citations=citations,
                        notices=notices + list(ans.notices),
                        timings_ms={**ans.timings_ms, **timings},

@@ -75,6 +75,23 @@ class Citation:
                    article=hit.article, url=hit.url)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """One side of a disagreement: the value a source states ("Amur region") and its citation."""
+
+    value: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Independent sources state different values for one slot ("place", "date", "number",
+    "reaction"); each claim cites its sentence (`rag.disagree`)."""
+
+    slot: str
+    claims: list[Claim]
+
+
 CONFIDENCE = ("answer", "closest", "none")  # direct answer | closest passages | nothing relevant
 
 
@@ -99,6 +116,7 @@ class Answer:
     standalone_question: str | None = None  # the question after follow-up condensing
     confidence: str = "answer"
     lead: str | None = None
+    disagreements: list[Disagreement] = field(default_factory=list)  # "Sources differ" flags
 
     def __post_init__(self) -> None:
         if self.confidence not in CONFIDENCE:
@@ -109,6 +127,14 @@ class Answer:
             raise ValueError("an answer that is not abstained has confidence 'answer'")
         if self.confidence != "answer" and self.lead is not None:
             raise ValueError("only a direct answer has a lead")
+
+    def cited_or_flagged(self) -> list[Citation]:
+        """The answer's citations, then the sentences only a "Sources differ" flag cites (the
+        other side; numbered after the answer's own, not part of what the answer relies on)."""
+        own = {c.n for c in self.citations}
+        extra = {c.citation.n: c.citation for d in self.disagreements for c in d.claims
+                 if c.citation.n not in own}
+        return [*self.citations, *(extra[n] for n in sorted(extra))]
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)

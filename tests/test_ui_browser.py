@@ -123,6 +123,39 @@ def test_off_topic_question_shows_abstention_box(page: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "abstention.png"))
 
 
+def test_sources_differ_box_opens_each_side(page: Any) -> None:
+    """Issue 15: an answer whose cited sentence is contradicted by an independent source shows a
+    "Sources differ" box under it, both quotes with their sources; each side's chip opens its
+    highlighted sentence in the sources panel."""
+    page.mouse.move(0, 0)
+    answer = ask(page, "Where did Putin and Kim meet?")
+    box = answer.locator(".tq-disagree")
+    box.wait_for(state="visible")
+    assert box.locator(".tq-disagree-title").inner_text().startswith("Sources differ on")
+    sides = box.locator("li")
+    assert sides.count() >= 2
+    values = {sides.nth(i).locator(".tq-disagree-value").inner_text() for i in
+              range(sides.count())}
+    assert len(values) >= 2, values  # two different values, not one fact twice
+    assert box.evaluate("e => getComputedStyle(e).borderLeftColor") == "rgb(220, 38, 38)"
+    turn = answer.get_attribute("id").rsplit("-", 1)[1]
+    for i in range(sides.count()):
+        side = sides.nth(i)
+        quote = side.locator(".tq-disagree-quote").inner_text().strip("“”")
+        chip = side.locator("a.tq-cite-link")
+        n = chip.text_content().strip("[]")
+        chip.click()
+        mark = page.locator(f"#tq-panel-{turn}-{n} details[open] mark")
+        mark.wait_for(state="visible")
+        assert mark.inner_text() == quote
+    page.mouse.move(0, 0)
+    box.scroll_into_view_if_needed()
+    shot = ARTIFACTS / "disagreement.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("TREATY_QA_UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(shot, ROOT / "docs" / "screenshot-disagreement.png")
+
+
 def test_question_html_is_shown_as_text_and_never_runs(page: Any) -> None:
     evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
     ask(page, evil)

@@ -25,7 +25,7 @@ from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.models import Answer, Reset
 from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
-from treaty_qa.ui import render
+from treaty_qa.ui import render, timeline_view
 from treaty_qa.ui.uploads import add_upload, received_upload
 from treaty_qa.ui.urls import fetch_draft, save_and_index
 
@@ -424,6 +424,18 @@ def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
                 remove_btn = gr.Button("Remove", variant="stop", scale=1, min_width=120,
                                        elem_id="tq-remove")
             remove_status = gr.HTML(elem_id="tq-remove-status", js_on_load=None)
+        with gr.Tab("Timeline") as timeline_tab:
+            plot_data, rows, note = timeline_view.tab_values(engine.timeline)
+            timeline_note = gr.Markdown(note, elem_id="tq-timeline-note")
+            timeline_plot = gr.ScatterPlot(
+                plot_data, x="date", y="source", color="source", x_title="Date (as each source "
+                "dates it)", y_title="Source", colors_in_legend=[], height=400,
+                tooltip=["when", "event", "quote", "outlet"], elem_id="tq-timeline-plot",
+                label="Events on a date axis (hover a point for its quote)")
+            timeline_table = gr.Dataframe(
+                rows, headers=timeline_view.TABLE_HEADERS, interactive=False, wrap=True,
+                max_height=520, elem_id="tq-timeline-table", show_search="search",
+                column_widths=["10%", "8%", "22%", "35%", "25%"], label="All events")
 
         # One concurrency group for every way of asking: `concurrency_limit` answers at once.
         chat_io: dict[str, Any] = dict(fn=app.respond, inputs=[msg, chatbot, history, turns],
@@ -457,4 +469,11 @@ def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
         gr.api(app.ask, api_name="ask", concurrency_id="answers")
         gr.api(app.documents, api_name="documents")
         gr.api(app.remove, api_name="remove", concurrency_limit=1, concurrency_id="index")
+        timeline_io: dict[str, Any] = dict(  # after uploads, removals, reloads (like Documents)
+            fn=lambda: timeline_view.tab_values(engine.timeline), inputs=None,
+            outputs=[timeline_plot, timeline_table, timeline_note], api_visibility="private",
+            queue=False)
+        demo.load(**timeline_io)
+        timeline_tab.select(**timeline_io)
+        table.change(**timeline_io)
     return demo

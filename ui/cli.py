@@ -1,4 +1,4 @@
-"""`treaty-qa` command line: index, add, sources, remove, ask, eval, chat.
+"""`treaty-qa` command line: index, add, sources, remove, ask, timeline, eval, chat.
 
 Settings are built here, once, and passed down. Known failures (`TreatyQAError`) print one line
 on stderr and exit 1 (2 for usage errors); nothing prints a traceback for them. Heavy imports
@@ -207,6 +207,7 @@ def _print_answer(ans: Answer) -> None:
 
     from treaty_qa.rag.citations import citation_label
     from treaty_qa.texts import CLOSEST_TEXT, UNDERSTOOD_AS
+    from treaty_qa.ui.render import slot_label
 
     console = Console()
     if ans.confidence == "closest":
@@ -224,6 +225,14 @@ def _print_answer(ans: Answer) -> None:
             continue
         console.print(f"  [cyan][{c.n}][/] {escape(source)}", highlight=False)
         console.print(f"      “{escape(c.quote)}”", highlight=False)
+    for d in ans.disagreements if ans.confidence == "answer" else ():
+        console.print(f"  [bold yellow]Sources differ on {escape(slot_label(d.slot))}:[/]",
+                      highlight=False)
+        for claim in d.claims:
+            c = claim.citation
+            console.print(f"    [cyan][{c.n}][/] {escape(claim.value)} — “{escape(c.quote)}” "
+                          f"[dim]({escape(c.outlet or c.title)}, "
+                          f"{escape(c.published or 'date unknown')})[/]", highlight=False)
     if ans.standalone_question and ans.standalone_question != ans.question:
         console.print(f"  [dim]{UNDERSTOOD_AS} {escape(ans.standalone_question)}[/]",
                       highlight=False)
@@ -289,6 +298,36 @@ def ask(
             typer.echo(json.dumps(as_dict(ans), ensure_ascii=False, indent=2))
         else:
             _print_answer(ans)
+
+    _run(body)
+
+
+@app.command()
+def timeline(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the events as JSON")] = False,
+) -> None:
+    """Dated events across all articles, oldest first (relative dates resolved against each
+    article's publication date and marked inferred; unresolved ones last)."""
+    settings = _settings()
+
+    def body() -> None:
+        from treaty_qa.rag.engine import QAEngine
+        from treaty_qa.ui.timeline_view import TABLE_HEADERS, events_json, table_rows
+
+        events = QAEngine.open(settings).timeline()
+        if as_json:
+            typer.echo(json.dumps(events_json(events), ensure_ascii=False, indent=2))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*TABLE_HEADERS, show_lines=True)
+        for row in table_rows(events):
+            table.add_row(*row)
+        # piped (not a terminal): wide enough that a "why" is not broken across lines
+        Console(width=None if sys.stdout.isatty() else 200).print(table, highlight=False)
+        unresolved = sum(e.date is None for e in events)
+        typer.echo(f"{len(events)} events, {unresolved} unresolved.")
 
     _run(body)
 

@@ -211,7 +211,8 @@ def sources_html(ans: Answer, lookup: ArticleLookup, turn: int, where: str = "sr
     """The cited sources' cards (a closest reply's passages claim nothing: no corroboration)."""
     if not ans.citations:
         return ""
-    cards = "".join(source_html(c, lookup(c.doc_id), turn, where) for c in ans.citations)
+    cards = "".join(source_html(c, lookup(c.doc_id), turn, where)
+                    for c in ans.cited_or_flagged())  # + the other side of "Sources differ"
     tally = corroboration_html(ans) if ans.confidence == "answer" else ""
     return f'<div class="tq-sources">{tally}{cards}</div>'
 
@@ -285,6 +286,46 @@ def closest_html(ans: Answer, turn: int) -> str:
             f"{esc(CLOSEST_TEXT)}</div>{body}</div>")
 
 
+SLOT_LABELS = {"place": "the place", "date": "the date", "number": "a number",
+               "reaction": "a reaction"}
+
+
+def slot_label(slot: str) -> str:
+    """How a disagreement's slot is named after "Sources differ on".
+
+    >>> slot_label("place"), slot_label("casualties")
+    ('the place', 'casualties')
+    """
+    return SLOT_LABELS.get(slot, slot)
+
+
+def disagreements_html(ans: Answer, turn: int) -> str:
+    """A "Sources differ" box per disagreement: each side's value, its quote, its source and a
+    citation chip that opens the highlighted sentence in the sources panel (as markers do).
+
+    >>> from treaty_qa.rag.models import Claim, Disagreement
+    >>> c = Citation(2, "d", "T", "Daily", None, "Kim met <Putin> in Amur region", 0, 30, 0.5)
+    >>> a = Answer("Q?", "A [1].", False, "extractive",
+    ...            disagreements=[Disagreement("place", [Claim("Amur region", c)])])
+    >>> box = disagreements_html(a, 0)
+    >>> "Sources differ on the place:" in box, 'href="#tq-src-0-2"' in box, "&lt;Putin&gt;" in box
+    (True, True, True)
+    """
+    if ans.confidence != "answer" or not ans.disagreements:
+        return ""
+    boxes = []
+    for d in ans.disagreements:
+        items = "".join(
+            f'<li><b class="tq-disagree-value">{esc(c.value)}</b> — '
+            f'<span class="tq-disagree-quote">“{_lines(c.citation.quote)}”</span>'
+            f'{_chip(c.citation, turn)}<span class="tq-disagree-meta">{esc(c.citation.title)}'
+            f" · {esc(source_meta(c.citation))}</span></li>" for c in d.claims)
+        boxes.append(f'<div class="tq-disagree" role="note"><div class="tq-disagree-title">'
+                     f"Sources differ on {esc(slot_label(d.slot))}:</div>"
+                     f'<ul class="tq-disagree-list">{items}</ul></div>')
+    return "".join(boxes)
+
+
 def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
     """A whole assistant message: notices, answer, closest passages or abstention, flags, the
     question a follow-up was understood as, sources."""
@@ -295,14 +336,15 @@ def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
                 f"{esc(NOT_IN_SOURCES.rstrip('.'))}</div>{_lines(rest) if rest else ''}</div>")
         return f"{head}{body}{understood_html(ans)}</div>"
     label = "Sources" if ans.confidence == "answer" else "Closest passages"
-    details = (f'<details class="tq-sources-toggle"><summary>{label} ({len(ans.citations)})'
+    details = (f'<details class="tq-sources-toggle"><summary>{label} '
+               f"({len(ans.cited_or_flagged())})"
                f"</summary>{sources_html(ans, lookup, turn, 'msg')}</details>"
                if ans.citations else "")
     if ans.confidence == "closest":
         return f"{head}{closest_html(ans, turn)}{understood_html(ans)}{details}</div>"
     return (f'{head}<div class="tq-text">{answer_text_html(ans, turn)}</div>'
-            f"{unsupported_note(ans)}{corroboration_html(ans)}{understood_html(ans)}"
-            f"{details}</div>")
+            f"{unsupported_note(ans)}{disagreements_html(ans, turn)}{corroboration_html(ans)}"
+            f"{understood_html(ans)}{details}</div>")
 
 
 def panel_html(turns: Sequence[Answer], lookup: ArticleLookup) -> str:
@@ -391,6 +433,8 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
             out += [f"_{UNDERSTOOD_AS} {_md(a.standalone_question)}_", ""]
         if a.corroboration > 1 and a.confidence == "answer":
             out += [f"_Reported by {a.corroboration} independent sources._", ""]
+        if a.confidence == "answer":
+            out += _disagreements_markdown(a)
         for u in a.unsupported:
             kind = "Unsupported" if u.strip() and u.strip() in a.answer else "Removed claim"
             out.append(f"- ⚠ {kind}: {_md(u)}")
@@ -400,12 +444,34 @@ def conversation_markdown(turns: Sequence[Answer], mode: str,
             out.append("")
         if a.citations and a.confidence == "answer":
             out += ["**Sources**", ""]
-            for c in a.citations:
+            for c in a.cited_or_flagged():
                 out.append(f"{c.n}. **{_md(c.title)}** — {_md_meta(c)}"
                            f" (`{c.doc_id}`, characters {c.start}–{c.end})")
                 out.append(f"   > {_md(c.quote)}".replace("\n", " "))
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _disagreements_markdown(a: Answer) -> list[str]:
+    """Each disagreement as a bold "Sources differ on …" line and one item per side.
+
+    >>> from treaty_qa.rag.models import Claim, Disagreement
+    >>> c = Citation(3, "d", "T", "Daily", "2024-06-20", "Kim has not commented.", 0, 22, 0.5)
+    >>> a = Answer("Q?", "A [1].", False, "extractive",
+    ...            disagreements=[Disagreement("reaction", [Claim("not commented", c)])])
+    >>> print("\\n".join(_disagreements_markdown(a)))
+    **Sources differ on a reaction:**
+    <BLANKLINE>
+    - not commented — “Kim has not commented.” — **T**, Daily · 2024-06-20 [3]
+    <BLANKLINE>
+    """
+    out = []
+    for d in a.disagreements:
+        out += [f"**Sources differ on {_md(slot_label(d.slot))}:**", ""]
+        out += [f"- {_md(c.value)} — “{_md(c.citation.quote)}” — **{_md(c.citation.title)}**, "
+                f"{_md_meta(c.citation)} [{c.citation.n}]".replace("\n", " ") for c in d.claims]
+        out.append("")
+    return out
 
 
 def _closest_markdown(a: Answer) -> list[str]:

@@ -105,6 +105,15 @@ CSS = """
   line-height: 1.6; }
 .tq-page-head { font-family: inherit; font-weight: 600; font-size: .8rem;
                 color: var(--body-text-color-subdued); margin-bottom: 4px; }
+.tq-disagree { margin-top: 10px; padding: 8px 12px; border: 1px solid #fca5a5;
+  border-left: 6px solid #dc2626; border-radius: 8px; background: #fef2f2; }
+.tq-disagree-title { font-weight: 700; font-size: 0.95rem; color: #991b1b; margin-bottom: 4px; }
+.tq-disagree-title::before { content: "⇄ "; }
+.tq-disagree-list { list-style: none; margin: 0 !important; padding: 0 !important; }
+.tq-disagree-list li { margin: 0 !important; padding: 3px 0; font-size: 0.92rem; }
+.tq-disagree-meta { display: block; font-size: 0.78rem; color: var(--body-text-color-subdued); }
+.dark .tq-disagree { background: #450a0a; border-color: #7f1d1d; border-left-color: #dc2626; }
+.dark .tq-disagree-title { color: #fecaca; }
 .tq-article mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px;
   box-shadow: 0 0 0 1px #f59e0b; }
 .tq-missing { font-family: inherit; color: var(--body-text-color-subdued); }
