@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from llama_index.core.schema import TextNode
 
-from treaty_qa.index.corpus import Article
+from treaty_qa.index.corpus import PAGE_BREAK, Article
 from treaty_qa.index.sentences import article_number, split_sentences, window
 from treaty_qa.index.text_clean import CleanResult, clean_pages, clean_text
 
@@ -93,7 +93,8 @@ def prepare(article: Article, window_sentences: int = 1, cluster: str | None = N
             "position": i,
             "start": sp.start,
             "end": sp.end,
-            "window": window(cleaned.text, spans, i, window_sentences),
+            # context for display and prompts: a page break inside it is just a line break
+            "window": window(cleaned.text, spans, i, window_sentences).replace(PAGE_BREAK, "\n"),
             "cluster": cluster or article.doc_id,
             "embed_text": text,
         }

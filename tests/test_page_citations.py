@@ -99,6 +99,9 @@ def test_every_pdf_node_lies_on_its_page(engine: QAEngine) -> None:
     assert {m["page"] for m in metas} == {1, 2, 3}
     for m in metas:
         assert clean[m["start"]:m["end"]] in pages[m["page"] - 1]
+    # a window reaching over a page break carries no form feed into displays and LLM prompts
+    assert any(m["page"] == 2 and m["position"] > 0 and "\n" in m["window"] for m in metas)
+    assert not any("\f" in m["window"] for m in metas)
 
 
 def test_treaty_articles_are_on_their_nodes_and_citations(engine: QAEngine) -> None:
