@@ -194,13 +194,34 @@ def base_form(verb: str) -> str:
 
 
 def declarative(aux: str, subject: str, after: str) -> str:
-    """"Kim gave Putin" from ("did", "Kim", "give Putin")."""
-    verb, _, rest = after.partition(" ")
+    """"Kim gave Putin" from ("did", "Kim", "give Putin"); an adverb before the verb stays
+    where it is.
+
+    >>> declarative("does", "Pyongyang", "reportedly supply munitions")
+    'Pyongyang reportedly supplies munitions'
+    """
+    first, _, tail = after.partition(" ")
+    adverb = f"{first} " if first.endswith("ly") and first not in LY_VERBS and tail else ""
+    verb, _, rest = after[len(adverb):].partition(" ")
     if aux == "did" and verb:
-        return f"{subject} {past_tense(verb)} {rest}".strip()
+        return f"{subject} {adverb}{past_tense(verb)} {rest}".strip()
     if aux == "does" and verb:
-        return f"{subject} {verb}{'es' if verb.endswith(('s', 'sh', 'ch')) else 's'} {rest}".strip()
+        return f"{subject} {adverb}{third_person(verb)} {rest}".strip()
     return f"{subject} {after}".strip() if aux == "do" else f"{subject} {aux} {after}".strip()
+
+
+LY_VERBS = frozenset({"supply", "apply", "reply", "rely", "fly", "ally", "comply", "imply"})
+
+
+def third_person(verb: str) -> str:
+    """The verb's third person singular.
+
+    >>> [third_person(v) for v in ("give", "supply", "reach", "say")]
+    ['gives', 'supplies', 'reaches', 'says']
+    """
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s")
 
 
 def answer_phrase(p: Parse) -> tuple[str, bool] | None:

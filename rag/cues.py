@@ -28,6 +28,9 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("clock", re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.I)),
     ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
                            r"distance|how far|area|wide|width)\b", re.I)),
+    # "What is the name of X?", "What is X called?": only a name answers (`name_spans`)
+    ("name", re.compile(r"\bwhat (?:is|was|are|were) the names? of\b|"
+                        r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b", re.I)),
 ]
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
@@ -118,12 +121,56 @@ def answer_type(question: str) -> str | None:
     return None
 
 
+_NAME_OF = re.compile(r"\bnames? of (?:the |a |an )?([^?]+?)(?=\s+(?:where|that|which|who|whose|"
+                      r"when|used|given|in|at|on|for|did|does|do|is|was|are|were)\b|\s*\?|$)",
+                      re.I)
+_CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def name_spans(question: str, sentence: str) -> list[str]:
+    """Names in `sentence` that can answer "What is the name of X?" / "What is X called?":
+    capitalized runs the question does not hold — next to X's head noun (within 3 words, no
+    punctuation between) when the sentence mentions it, anywhere otherwise (a paraphrase).
+
+    >>> q = "What is the name of the city's main square?"
+    >>> name_spans(q, "Putin was welcomed in the city's main square.")
+    []
+    >>> name_spans(q, "Crowds filled Kim Il Sung Square.")
+    ['Kim Il Sung Square']
+    >>> name_spans("What is the state ideology called?", "It follows the state ideology of Juche.")
+    ['Juche']
+    """
+    m = _NAME_OF.search(question) or _CALLED.search(question)
+    head = m.group(1).split()[-1].lower() if m else ""
+    head = re.sub(r"['’]s$", "", head)
+    asked = question.lower()
+    runs = [r for r in _NAME_RUN.finditer(sentence)
+            if r.group(0).lower() not in asked and not (r.start() == 0 and " " not in r.group(0))]
+    words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
+    at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
+    if not at:
+        return [r.group(0) for r in runs]
+    out = []
+    for r in runs:
+        idx = [i for i, w in enumerate(words) if r.start() <= w.start() < r.end()]
+        for h in at:
+            lo, hi = sorted((h, idx[0] if idx[0] > h else idx[-1]))
+            between = words[lo + 1:hi]
+            if len(between) <= 3 and all(re.match(r"\w", w.group(0)) for w in between):
+                out.append(r.group(0))
+                break
+    return out
+
+
 def find_typed(kind: str | None, sentence: str) -> list[str]:
     """Spans in `sentence` that can answer a question of type `kind` ([] when none)."""
     if kind is None:
         return []
     if kind == "money":
         return find_money(sentence)
+    if kind == "name":  # depends on what the question names: `name_spans`
+        return []
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "year": _YEAR,
                "person": _PERSON, "place": _PLACE, "colour": _COLOUR, "age": _AGE,
                "clock": _CLOCK, "measure": _MEASURE}[kind]

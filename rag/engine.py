@@ -29,7 +29,7 @@ from treaty_qa.rag.claims import passage_similarity
 from treaty_qa.rag.disagree import with_disagreements
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.generative import OpenAIAnswerer
-from treaty_qa.rag.guard import drop_injections
+from treaty_qa.rag.guard import drop_injections, drop_tainted
 from treaty_qa.rag.models import Answer, Reset, StreamItem
 from treaty_qa.rag.phrased import PhrasedAnswerer
 from treaty_qa.rag.question import Question, clean_question
@@ -299,11 +299,15 @@ class QAEngine:
         """Text deltas (and `Reset`s), then the final checked `Answer`, from the chosen answerer
         and else the extractive one; `since` (a `perf_counter` reading) starts the timings."""
         hits, dropped = drop_injections(retrieval.hits)
+        hits, hostile = drop_tainted(hits, self.retriever.tainted)
         retrieval = replace(retrieval, hits=hits)
         notices = list(question.notices)
         if dropped:
             notices.append(f"Ignored {dropped} retrieved passage{'s' * (dropped > 1)} containing "
                            "instructions addressed to AI assistants (documents are data).")
+        if hostile:
+            notices.append(f"Ignored {hostile} more passage{'s' * (hostile > 1)} from a document "
+                           "that addresses AI assistants: nothing is answered from it.")
         t1 = time.perf_counter()
         t0 = t1 if since is None else since
         final: Answer | None = None

@@ -1,16 +1,26 @@
 """Fitted by `python -m treaty_qa.evals.fit_scorer --write` (do not edit by hand).
 
-Dev split, 2026-11-26: 126 questions, 973 candidate sentences (104 holding evidence).
-CV log-loss by L2: 0.3: 0.1530, 1: 0.1517, 3: 0.1519, 10: 0.1560; chosen 1.
+Dev split, 2026-11-26: 126 questions, 948 candidate sentences (121 holding evidence).
+CV log-loss by L2: 0.3: 0.1816, 1: 0.1801, 3: 0.1800, 10: 0.1837, 30: 0.1943; chosen 3.
 10-fold CV (by question), best candidate per question:
-  P >= 0.3: direct precision 0.84, coverage 0.76, unanswerable answered directly 0.14
-  P >= 0.4: direct precision 0.85, coverage 0.75, unanswerable answered directly 0.10
-  P >= 0.5: direct precision 0.87, coverage 0.69, unanswerable answered directly 0.10
-  P >= 0.6: direct precision 0.92, coverage 0.68, unanswerable answered directly 0.05
-  P >= 0.7: direct precision 0.92, coverage 0.64, unanswerable answered directly 0.02
-Russian/Korean dev questions (26 answerable, 6 not), cosine rule:
-  rule: 26 answered directly, 20 correct; unanswerable answered directly 1
-  z >= 3: 11 answered directly, 11 correct; unanswerable answered directly 0
+  all questions (126):
+    P >= 0.3: direct precision 0.82, coverage 0.77, unanswerable answered directly 0.14
+    P >= 0.4: direct precision 0.85, coverage 0.76, unanswerable answered directly 0.12
+    P >= 0.5: direct precision 0.88, coverage 0.71, unanswerable answered directly 0.07
+    P >= 0.6: direct precision 0.89, coverage 0.64, unanswerable answered directly 0.07
+    P >= 0.7: direct precision 0.94, coverage 0.61, unanswerable answered directly 0.05
+  Latin-script questions (114):
+    P >= 0.3: direct precision 0.85, coverage 0.81, unanswerable answered directly 0.15
+    P >= 0.4: direct precision 0.88, coverage 0.80, unanswerable answered directly 0.12
+    P >= 0.5: direct precision 0.90, coverage 0.76, unanswerable answered directly 0.07
+    P >= 0.6: direct precision 0.91, coverage 0.68, unanswerable answered directly 0.07
+    P >= 0.7: direct precision 0.94, coverage 0.64, unanswerable answered directly 0.05
+  Russian/Korean questions (12):
+    P >= 0.3: direct precision 0.62, coverage 0.50, unanswerable answered directly 0.00
+    P >= 0.4: direct precision 0.62, coverage 0.50, unanswerable answered directly 0.00
+    P >= 0.5: direct precision 0.67, coverage 0.40, unanswerable answered directly 0.00
+    P >= 0.6: direct precision 0.67, coverage 0.40, unanswerable answered directly 0.00
+    P >= 0.7: direct precision 1.00, coverage 0.40, unanswerable answered directly 0.00
 """
 
 from treaty_qa.rag.scorer import Scorer
@@ -22,19 +32,19 @@ SCORER = Scorer(
         'bm25', 'unknown_share', 'own_coverage', 'typed_span', 'typed_question', 'slot',
     ),
     mean=(
-        0.812251, 1.76174, 0.197692, 0.0986639, 0.773895, 0.993834, 0.88592, 0.670504,
-        0.134635, -0.0320848, -0.035293, 0.339466, 0.0581881, 0.36701, 0.175765,
-        0.137718, 0.406989, 0.374101,
+        0.81319, 1.77829, 0.202225, 0.100211, 0.773207, 0.994726, 0.890295, 0.65988,
+        0.139241, -0.0322628, -0.0349012, 0.331857, 0.0578823, 0.364783, 0.173646,
+        0.163502, 0.432489, 0.380802,
     ),
     scale=(
-        0.0360473, 0.67083, 0.202057, 0.29821, 0.418308, 0.0782845, 0.317909, 0.443639,
-        0.341333, 0.0365493, 0.030947, 0.225835, 0.0944314, 0.307778, 0.195537,
-        0.344604, 0.491273, 0.244838,
+        0.0363622, 0.712138, 0.204115, 0.300281, 0.418758, 0.0724323, 0.312521,
+        0.444845, 0.346197, 0.0350076, 0.0307136, 0.223224, 0.0962592, 0.307434,
+        0.197726, 0.369823, 0.495421, 0.247414,
     ),
     weights=(
-        1.20447, 0.472322, 0.146089, 0.314338, 1.35398, 0.00984427, 0.614009, -0.209263,
-        0.543098, 1.2532, 0.0279023, 0.227962, 0.130292, -0.50699, -0.534921, 0.783346,
-        -0.994111, 0.417769,
+        1.0807, 0.642987, 0.198037, 0.333179, 1.02304, 0.00909995, 0.652015, -0.328046,
+        0.477012, 0.520913, 0.173504, 0.00425489, 0.147726, -0.258593, -0.498681,
+        0.637463, -0.804419, 0.372004,
     ),
-    bias=-4.68997,
+    bias=-3.84461,
 )

@@ -52,6 +52,18 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **base)  # type: ignore[call-arg]
 
 
+def engine_with_article(tmp: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    """A real engine over the real articles plus one more article `name` holding `text`."""
+    from treaty_qa.index.pipeline import build_index
+    from treaty_qa.rag.engine import QAEngine
+
+    shutil.copytree(CORPUS, tmp / "articles")
+    (tmp / "articles" / name).write_text(text, encoding="utf-8")
+    s = make_settings(tmp)
+    build_index(s)
+    return QAEngine.open(s)
+
+
 @pytest.fixture()
 def corpus_copy(tmp_path: Path) -> Path:
     """A private copy of the real articles (and manifest) to modify freely."""

@@ -164,3 +164,11 @@ def test_previous_intent_no_longer_leaks_into_the_answer(engine: QAEngine) -> No
     assert ans.standalone_question is None  # nothing to resolve
     assert ans.lead != "Article 51" and ans.citations
     assert "Article 51" not in ans.citations[0].quote
+
+
+def test_an_adverb_before_the_verb_is_not_inflected() -> None:
+    # "Understood as" showed "what Pyongyang reportedlys supply" (4th session, 2026-11-26)
+    got = condense_heuristic("And what does it get back?",
+                             ["What does Pyongyang reportedly supply to Moscow?"])
+    assert "Pyongyang reportedly supplies to Moscow" in got
+    assert "reportedlys" not in got

@@ -1,0 +1,88 @@
+"""The held-out dev check: the `*_b` sections of `evals/calibration.yaml` (116 questions written
+2026-11-26 by someone who never saw the eval splits; no fit reads them unless `fit_scorer --all`),
+answered by the real engine over the eval's private index, scored at answer level.
+
+Per answerable section: direct answers, their precision (a citation matches the case's `has`
+pattern), coverage (correct direct answers / questions), evidence in closest replies, and
+"useful" (correct direct, or closest with the evidence). Per unanswerable section: how many got a
+direct answer (the thing the offline answerer must not do).
+
+    python -m treaty_qa.evals.heldout
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from treaty_qa.evals.fit_scorer import CALIBRATION
+from treaty_qa.evals.run import eval_engine
+from treaty_qa.rag.engine import QAEngine
+from treaty_qa.settings import Settings
+
+ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b")
+UNANSWERABLE = ("abstain_b", "other_script_abstain_b")
+
+
+@dataclass(frozen=True)
+class Tally:
+    section: str
+    n: int
+    direct: int  # answered directly
+    correct: int  # … with a citation holding the answer
+    closest_good: int  # closest replies quoting the answer
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.direct if self.direct else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.correct / self.n if self.n else 0.0
+
+    @property
+    def useful(self) -> float:
+        return (self.correct + self.closest_good) / self.n if self.n else 0.0
+
+
+def tally(engine: QAEngine, section: str, cases: list[dict[str, Any]]) -> Tally:
+    direct = correct = closest_good = 0
+    for c in cases:
+        a = engine.ask(c["q"], list(c.get("history", [])))
+        holds = "has" in c and any(re.search(c["has"], x.quote, re.IGNORECASE)
+                                   for x in a.citations)
+        direct += a.confidence == "answer"
+        correct += a.confidence == "answer" and holds
+        closest_good += a.confidence == "closest" and holds
+    return Tally(section, len(cases), direct, correct, closest_good)
+
+
+def run(settings: Settings) -> list[Tally]:
+    cal = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
+    with eval_engine(settings) as engine:
+        return [tally(engine, s, cal[s]) for s in (*ANSWERABLE, *UNANSWERABLE)]
+
+
+def render(tallies: list[Tally]) -> list[str]:
+    lines = []
+    for t in tallies:
+        if t.section in UNANSWERABLE:
+            lines.append(f"{t.section:24s} n={t.n:3d}  answered directly {t.direct}/{t.n}")
+        else:
+            lines.append(f"{t.section:24s} n={t.n:3d}  direct {t.direct}, precision "
+                         f"{t.precision:.2f}, coverage {t.coverage:.2f}, evidence in closest "
+                         f"{t.closest_good}/{t.n - t.direct}, useful {t.useful:.2f}")
+    return lines
+
+
+def main() -> int:
+    print("\n".join(render(run(Settings()))))  # type: ignore[call-arg]  # from the environment
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

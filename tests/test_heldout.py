@@ -1,0 +1,43 @@
+"""Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
+questions of calibration.yaml's `*_b` sections, which no fit reads. Values are the ones measured
+on 2026-11-26 (docs/eval-baseline.md), as counts; like the eval thresholds they are only ever
+made stricter."""
+
+from __future__ import annotations
+
+import pytest
+
+from treaty_qa.evals import heldout
+from treaty_qa.evals.heldout import Tally
+from treaty_qa.settings import Settings
+
+# section → (min correct direct answers, max wrong direct answers, min useful) for answerable
+# sections; max direct answers for unanswerable ones
+ANSWERABLE = {"answer_b": (24, 2, 32), "followup_b": (6, 3, 7), "other_script_answer_b": (9, 2, 14)}
+UNANSWERABLE = {"abstain_b": 9, "other_script_abstain_b": 1}
+
+
+@pytest.fixture(scope="module")
+def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
+    base = tmp_path_factory.mktemp("heldout")
+    s = Settings(index_dir=base / "chroma", upload_dir=base / "uploads")  # type: ignore[call-arg]
+    return {t.section: t for t in heldout.run(s)}
+
+
+def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
+    assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
+    assert sum(t.n for t in tallies.values()) == 116
+
+
+@pytest.mark.parametrize("section", sorted(ANSWERABLE))
+def test_answerable_held_out_questions(tallies: dict[str, Tally], section: str) -> None:
+    t = tallies[section]
+    min_correct, max_wrong, min_useful = ANSWERABLE[section]
+    assert t.correct >= min_correct, heldout.render([t])
+    assert t.direct - t.correct <= max_wrong, heldout.render([t])
+    assert t.correct + t.closest_good >= min_useful, heldout.render([t])
+
+
+@pytest.mark.parametrize("section", sorted(UNANSWERABLE))
+def test_unanswerable_held_out_questions(tallies: dict[str, Tally], section: str) -> None:
+    assert tallies[section].direct <= UNANSWERABLE[section], heldout.render([tallies[section]])
