@@ -31,9 +31,10 @@ import yaml
 
 from treaty_qa.evals.dataset import DATASET, load_dataset
 from treaty_qa.evals.run import eval_engine
-from treaty_qa.rag.extractive import FEATURES, ExtractiveAnswerer, candidate_features, latin_script
+from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.guard import drop_injections, drop_tainted
 from treaty_qa.rag.scorer import Scorer, fit
+from treaty_qa.rag.support import FEATURES, candidate_features, latin_script
 from treaty_qa.settings import Settings
 
 CALIBRATION = Path(__file__).with_name("calibration.yaml")

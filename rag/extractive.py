@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from treaty_qa.rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
 from treaty_qa.rag.cues import (
@@ -47,6 +46,14 @@ from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer
 from treaty_qa.rag.scorer_weights import SCORER
+from treaty_qa.rag.support import (
+    Support,
+    candidate_features,
+    context_terms,
+    entities,
+    latin_script,
+    matches,
+)
 from treaty_qa.rag.terms import TermStats, term_set, terms
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
@@ -86,103 +93,6 @@ class Calibration:
     max_citations: int = 3
 
 
-@dataclass(frozen=True)
-class Support:
-    hit: Hit
-    coverage: float  # -1 when the question has no comparable terms (other script)
-    type_ok: bool
-    numbers_ok: bool
-    entities_ok: bool
-    entities_own: float  # share of the question's entities in the sentence itself
-    has_focus: bool  # the sentence itself holds the question's most specific known term
-    lead: str | None  # the typed span that answers ("Article 51", "November 11"), if shown
-    z: float = 0.0  # how many standard deviations the hit's cosine stands above the corpus mean
-    coverage_weight: float = 0.11
-    z_weight: float = 0.03
-    own_coverage: float = -1.0  # coverage by the sentence alone (no window credit)
-    unknown_share: float = 0.0  # IDF share of the question's terms the corpus never uses
-    typed_span: bool = False  # the sentence holds a span of the asked type
-    typed_question: bool = False  # the question asks for a type (when, how many, where, …)
-    slot: float = 0.5  # the question's asked-for noun ("What is the *price* of …") is in the
-    # sentence (1), is not (0), or the question names none (0.5)
-    probability: float = 0.0  # P(answers), set by `ExtractiveAnswerer.rank`
-
-    @property
-    def support(self) -> float:
-        if self.coverage < 0:  # terms not comparable (other script): similarity alone
-            return self.hit.similarity
-        return (self.hit.similarity + self.coverage_weight * self.coverage
-                + self.z_weight * self.z)
-
-    @property
-    def score(self) -> float:
-        """Ranking among candidates: support, then the checks, then entities in the sentence."""
-        return (self.support + 0.1 * (self.type_ok + self.numbers_ok + self.entities_ok)
-                + 0.05 * self.entities_own + 0.05 * self.has_focus)
-
-    @property
-    def checks_ok(self) -> bool:
-        """The hard checks a direct answer needs whatever its probability: the asked type, the
-        question's numbers, entities the corpus knows."""
-        return self.type_ok and self.numbers_ok and self.entities_ok
-
-
-FEATURES = ("similarity", "z", "coverage", "other_script", "type_ok", "numbers_ok",
-            "entities_ok", "entities_own", "has_focus", "margin_next", "below_best", "rank",
-            "bm25", "unknown_share", "own_coverage", "typed_span", "typed_question", "slot")
-
-
-def candidate_features(s: Support, rank: int, similarities: Sequence[float]) -> list[float]:
-    """The scorer's input for one candidate: its `Support` and where it stands among the
-    retrieved ones (`similarities`: every candidate's dense cosine, `rank`: its 0-based place).
-
-    Order is `FEATURES`; changing it needs a refit (`python -m treaty_qa.evals.fit_scorer`)."""
-    sim = s.hit.similarity
-    others = [v for i, v in enumerate(similarities) if i != rank]
-    latin = s.coverage >= 0
-    return [sim, s.z, s.coverage if latin else 0.0, float(not latin), float(s.type_ok),
-            float(s.numbers_ok), float(s.entities_ok), s.entities_own, float(s.has_focus),
-            sim - max(others, default=0.0), sim - max(similarities, default=sim), rank / 10,
-            min(s.hit.bm25, 20.0) / 10, s.unknown_share, s.own_coverage if latin else 0.0,
-            float(s.typed_span), float(s.typed_question), s.slot if latin else 0.5]
-
-
-@lru_cache(maxsize=4096)  # pure functions of the question: asked once per hit otherwise
-def latin_script(text: str) -> bool:
-    letters = re.findall(r"[^\W\d_]", text)
-    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.5
-
-
-def _entities(question: str) -> list[str]:
-    """Capitalized words of the question, first word and question words excluded, stemmed."""
-    return list(_entity_terms(question))
-
-
-@lru_cache(maxsize=4096)
-def _entity_terms(question: str) -> tuple[str, ...]:
-    words = re.findall(r"\b[A-Z][\w'’.-]*", question)
-    first = re.match(r"\W*(\w+)", question)
-    keep = [w for w in words if not (first and w == first.group(1))]
-    return tuple(t for w in keep for t in terms(w))
-
-
-@lru_cache(maxsize=16384)
-def _context_terms(window: str, title: str) -> frozenset[str]:
-    return term_set(window) | term_set(title)
-
-
-@lru_cache(maxsize=16384)
-def _prefixes(bag: frozenset[str]) -> frozenset[str]:
-    return frozenset(b[:5] for b in bag if len(b) >= 5)
-
-
-def _matches(term: str, bag: frozenset[str]) -> bool:
-    """Exact stem match, or a shared prefix of 5+ letters (react ~ reaction)."""
-    if term in bag:
-        return True
-    return len(term) >= 5 and term[:5] in _prefixes(bag)
-
-
 class ExtractiveAnswerer:
     name = "extractive"
 
@@ -198,13 +108,13 @@ class ExtractiveAnswerer:
             return -1.0
         credit = self.cal.context_credit if context_credit is None else context_credit
         own = term_set(f"{hit.heading or ''} {hit.text}")
-        ctx = _context_terms(hit.window, hit.title)
+        ctx = context_terms(hit.window, hit.title)
         unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
         total = got = 0.0
         for t in dict.fromkeys(qterms):
             w = stats.idf(t) if stats.known(t) else unknown_w
             total += w
-            got += w if _matches(t, own) else credit * w if _matches(t, ctx) else 0
+            got += w if matches(t, own) else credit * w if matches(t, ctx) else 0
         return got / total if total else -1.0
 
     def unknown_share(self, qterms: Sequence[str], stats: TermStats) -> float:
@@ -225,13 +135,13 @@ class ExtractiveAnswerer:
         comparable = latin_script(question)
         qterms = r.query_terms if comparable else []
         if only_entity is not None:
-            others = set(_entities(question)) - {only_entity}
+            others = set(entities(question)) - {only_entity}
             qterms = [t for t in qterms if t not in others]
         spans = (name_spans(asked or question, hit.text) if kind == "name" else
                  [s for s in find_typed(kind, hit.text) if s.lower() not in question.lower()])
         q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
         evidence = f"{hit.heading or ''} {hit.window}"
-        ents = _entities(question) if comparable else []
+        ents = entities(question) if comparable else []
         if only_entity is not None:
             ents = [only_entity]
         bag = term_set(evidence)
@@ -244,8 +154,8 @@ class ExtractiveAnswerer:
             numbers_ok=q_nums <= numbers(evidence),
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
-            entities_ok=all(_matches(e, bag) or r.stats.known(e) for e in ents),
-            entities_own=sum(_matches(e, own) for e in ents) / len(ents) if ents else 1.0,
+            entities_ok=all(matches(e, bag) or r.stats.known(e) for e in ents),
+            entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,
             z_weight=self.cal.z_weight,
@@ -263,7 +173,7 @@ class ExtractiveAnswerer:
         noun = asked_noun(question)
         if noun is None or not terms(noun):
             return 0.5
-        return float(all(_matches(t, own) for t in terms(noun)))
+        return float(all(matches(t, own) for t in terms(noun)))
 
     def _lead(self, question: str, kind: str | None, spans: list[str], sentence: str,
               own_coverage: float, qterms: Sequence[str]) -> str | None:
@@ -400,7 +310,7 @@ class ExtractiveAnswerer:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []
         when any entity has none (a partial answer would read as a complete one)."""
         standalone = r.question.standalone
-        ents = list(dict.fromkeys(_entities(standalone))) if latin_script(standalone) else []
+        ents = list(dict.fromkeys(entities(standalone))) if latin_script(standalone) else []
         if len(ents) < 2:
             return []
         picked: list[Support] = []

@@ -1,6 +1,6 @@
 """One small learned scorer: P(this retrieved sentence answers the question), from its features.
 
-A logistic regression over the features `rag.extractive.candidate_features` measures (dense
+A logistic regression over the features `rag.support.candidate_features` measures (dense
 similarity, term coverage, type/number/entity checks, rank, margin to the next candidate, …)
 replaces the hand-tuned support weights and gates: fitted on the dev split only
 (`python -m treaty_qa.evals.fit_scorer`, `evals/dataset.yaml` + `evals/calibration.yaml`, labels

@@ -1,0 +1,120 @@
+"""What the extractive answerer measures about one retrieved sentence, and the scorer's view of it.
+
+`Support` holds the measurements (`rag.extractive.ExtractiveAnswerer.support` takes them: dense
+similarity and its z-score, IDF-weighted coverage of the question's terms by the sentence and its
+window, the asked type, numbers and entities); `candidate_features` turns one into the learned
+scorer's input (`FEATURES`, `rag.scorer`). The term helpers here are pure and cached: they are
+asked once per retrieved sentence per question.
+
+>>> latin_script("Which article?"), latin_script("Какая статья?")
+(True, False)
+>>> matches("reaction", frozenset({"react"})), matches("kimchi", frozenset({"korea"}))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from treaty_qa.rag.models import Hit
+from treaty_qa.rag.terms import term_set, terms
+
+
+@dataclass(frozen=True)
+class Support:
+    hit: Hit
+    coverage: float  # -1 when the question has no comparable terms (other script)
+    type_ok: bool
+    numbers_ok: bool
+    entities_ok: bool
+    entities_own: float  # share of the question's entities in the sentence itself
+    has_focus: bool  # the sentence itself holds the question's most specific known term
+    lead: str | None  # the typed span that answers ("Article 51", "November 11"), if shown
+    z: float = 0.0  # how many standard deviations the hit's cosine stands above the corpus mean
+    coverage_weight: float = 0.11
+    z_weight: float = 0.03
+    own_coverage: float = -1.0  # coverage by the sentence alone (no window credit)
+    unknown_share: float = 0.0  # IDF share of the question's terms the corpus never uses
+    typed_span: bool = False  # the sentence holds a span of the asked type
+    typed_question: bool = False  # the question asks for a type (when, how many, where, …)
+    slot: float = 0.5  # the question's asked-for noun ("What is the *price* of …") is in the
+    # sentence (1), is not (0), or the question names none (0.5)
+    probability: float = 0.0  # P(answers), set by `ExtractiveAnswerer.rank`
+
+    @property
+    def support(self) -> float:
+        if self.coverage < 0:  # terms not comparable (other script): similarity alone
+            return self.hit.similarity
+        return (self.hit.similarity + self.coverage_weight * self.coverage
+                + self.z_weight * self.z)
+
+    @property
+    def score(self) -> float:
+        """Ranking among candidates: support, then the checks, then entities in the sentence."""
+        return (self.support + 0.1 * (self.type_ok + self.numbers_ok + self.entities_ok)
+                + 0.05 * self.entities_own + 0.05 * self.has_focus)
+
+    @property
+    def checks_ok(self) -> bool:
+        """The hard checks a direct answer needs whatever its probability: the asked type, the
+        question's numbers, entities the corpus knows."""
+        return self.type_ok and self.numbers_ok and self.entities_ok
+
+
+FEATURES = ("similarity", "z", "coverage", "other_script", "type_ok", "numbers_ok",
+            "entities_ok", "entities_own", "has_focus", "margin_next", "below_best", "rank",
+            "bm25", "unknown_share", "own_coverage", "typed_span", "typed_question", "slot")
+
+
+def candidate_features(s: Support, rank: int, similarities: Sequence[float]) -> list[float]:
+    """The scorer's input for one candidate: its `Support` and where it stands among the
+    retrieved ones (`similarities`: every candidate's dense cosine, `rank`: its 0-based place).
+
+    Order is `FEATURES`; changing it needs a refit (`python -m treaty_qa.evals.fit_scorer`)."""
+    sim = s.hit.similarity
+    others = [v for i, v in enumerate(similarities) if i != rank]
+    latin = s.coverage >= 0
+    return [sim, s.z, s.coverage if latin else 0.0, float(not latin), float(s.type_ok),
+            float(s.numbers_ok), float(s.entities_ok), s.entities_own, float(s.has_focus),
+            sim - max(others, default=0.0), sim - max(similarities, default=sim), rank / 10,
+            min(s.hit.bm25, 20.0) / 10, s.unknown_share, s.own_coverage if latin else 0.0,
+            float(s.typed_span), float(s.typed_question), s.slot if latin else 0.5]
+
+
+@lru_cache(maxsize=4096)  # pure functions of the question: asked once per hit otherwise
+def latin_script(text: str) -> bool:
+    letters = re.findall(r"[^\W\d_]", text)
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.5
+
+
+def entities(question: str) -> list[str]:
+    """Capitalized words of the question, first word and question words excluded, stemmed."""
+    return list(_entity_terms(question))
+
+
+@lru_cache(maxsize=4096)
+def _entity_terms(question: str) -> tuple[str, ...]:
+    words = re.findall(r"\b[A-Z][\w'’.-]*", question)
+    first = re.match(r"\W*(\w+)", question)
+    keep = [w for w in words if not (first and w == first.group(1))]
+    return tuple(t for w in keep for t in terms(w))
+
+
+@lru_cache(maxsize=16384)
+def context_terms(window: str, title: str) -> frozenset[str]:
+    return term_set(window) | term_set(title)
+
+
+@lru_cache(maxsize=16384)
+def _prefixes(bag: frozenset[str]) -> frozenset[str]:
+    return frozenset(b[:5] for b in bag if len(b) >= 5)
+
+
+def matches(term: str, bag: frozenset[str]) -> bool:
+    """Exact stem match, or a shared prefix of 5+ letters (react ~ reaction)."""
+    if term in bag:
+        return True
+    return len(term) >= 5 and term[:5] in _prefixes(bag)
