@@ -28,6 +28,21 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("clock", re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.I)),
     ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
                            r"distance|how far|area|wide|width)\b", re.I)),
+    # "Which city / region …": a named locality, placed as one ("in Pyongyang", "the Kursk
+    # region"); a sentence saying "within their country" does not name the city
+    ("locality", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:in\s+|at\s+|from\s+|to\s+)?"
+                            r"(?:which|what)\s+(?:(?!(?:is|was|are|were|do|does|did)\b)[\w-]+\s+)?"
+                            r"(?:city|town|village|capital|region|"
+                            r"province|port|district)\b", re.I)),
+    # "Which agency / outlet / alliance …": a name the question does not hold; "according to
+    # intelligence reports" or "state media outlets" name no one
+    ("organization", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:which|what)\s+"
+                                r"(?:(?!(?:is|was|are|were|do|does|did|must|can|could|should|"
+                                r"would|will|may|might|has|have|had)\b)[\w-]+\s+){0,3}(?:agency|agencies|outlets?|newspapers?|"
+                                r"broadcasters?|channels?|magazines?|organi[sz]ations?|"
+                                r"compan(?:y|ies)|firms?|ministr(?:y|ies)|alliances?|blocs?|"
+                                r"institutions?|bodies|body|media|services?|councils?|committees?|"
+                                r"part(?:y|ies))\b", re.I)),
     # "What is the name of X?", "What is X called?": only a name answers (`name_spans`)
     ("name", re.compile(r"\bwhat (?:is|was|are|were) the names? of\b|"
                         r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b", re.I)),
@@ -107,8 +122,9 @@ def answer_type(question: str) -> str | None:
     True
     >>> [answer_type(q) for q in ("How much did the car cost?", "What colour was it?",
     ...  "How old were the dogs?", "At what time did it start?", "How heavy was it?",
-    ...  "What would they be paid with?")]
-    ['money', 'colour', 'age', 'clock', 'measure', None]
+    ...  "What would they be paid with?", "In which Russian region did they meet?",
+    ...  "Which news agency reported it?", "What must bodies that keep Asia stable do?")]
+    ['money', 'colour', 'age', 'clock', 'measure', None, 'locality', 'organization', None]
     """
     for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
         if cue.search(question):
@@ -163,14 +179,74 @@ def name_spans(question: str, sentence: str) -> list[str]:
     return out
 
 
+_CALENDAR = re.compile(rf"{_MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                       r"Sunday)$")
+_LOCALITY = re.compile(r"\b(?:in|at|near|outside|inside|into)\s+(?:the\s+)?"
+                       r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)|"
+                       r"\b([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:city|region|province|"
+                       r"district|oblast)\b|"
+                       r"\b(?:city|region|province|town|port) of\s+([A-Z][\w'’-]*"
+                       r"(?:\s+[A-Z][\w'’-]*)*)")
+
+_PLACED = re.compile(r"\b(?:in|at|near|to|from|into|inside|outside|across|within)\s+(?:the\s+)?"
+                     r"([A-Z])")
+
+
+def placed_names(sentence: str) -> set[str]:
+    """Capitalized names `sentence` places as localities ("a visit to North Korea"): gathered over
+    the corpus, they tell a country from an organization.
+
+    >>> sorted(placed_names("Putin's first visit to North Korea in 24 years, in the Amur region"))
+    ['Amur', 'North Korea']
+    """
+    return {m.group(0) for p in _PLACED.finditer(sentence)
+            for m in [_NAME_RUN.match(sentence, p.start(1))] if m}
+
+
+def named_spans(kind: str, question: str, sentence: str,
+                places: frozenset[str] = frozenset()) -> list[str]:
+    """Names in `sentence` that can answer a "which city …" (`locality`: a name placed as one —
+    after "in/at/near", or before "region/city") or a "which agency/outlet …" (`organization`:
+    any capitalized name but a place: one placed as a locality here or anywhere in the corpus,
+    `places`) question: never one the question holds, a month or weekday, or a single
+    capitalized word opening the sentence.
+
+    >>> q = "In which Ukrainian city was the debris found?"
+    >>> named_spans("locality", q, "Ukrainian officials found debris, though Russia denies it.")
+    []
+    >>> named_spans("locality", "Which city hosted it?", "In June, in Pyongyang, they met.")
+    ['Pyongyang']
+    >>> named_spans("organization", "Which agency reported it?",
+    ...             "According to intelligence reports, troops went to Russia.")
+    []
+    >>> named_spans("organization", "Which alliance?", "The US and other NATO countries agreed.")
+    ['US', 'NATO']
+    >>> named_spans("organization", "Which alliance agreed?", "The US and NATO agreed.", {"US"})
+    ['NATO']
+    """
+    asked = question.lower()
+    if kind == "locality":
+        found = [(m.start(), next(g for g in m.groups() if g))
+                 for m in _LOCALITY.finditer(sentence)]
+    else:  # a name placed as a locality ("to Russia", "in Ukraine") is not an organization
+        placed_here = {m.start(1) for m in _PLACED.finditer(sentence)}
+        runs = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(sentence)
+                if m.start() not in placed_here]
+        found = [(at + len(run) - len(name), name) for at, run in runs
+                 for name in [re.sub(r"^(?:The|A|An)\s+", "", run)] if name not in places]
+    return [name for at, name in found
+            if name.lower() not in asked and not _CALENDAR.match(name)
+            and not (at == 0 and " " not in name)]
+
+
 def find_typed(kind: str | None, sentence: str) -> list[str]:
     """Spans in `sentence` that can answer a question of type `kind` ([] when none)."""
     if kind is None:
         return []
     if kind == "money":
         return find_money(sentence)
-    if kind == "name":  # depends on what the question names: `name_spans`
-        return []
+    if kind in ("name", "locality", "organization"):  # depend on what the question names:
+        return []  # `name_spans`, `named_spans`
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "year": _YEAR,
                "person": _PERSON, "place": _PLACE, "colour": _COLOUR, "age": _AGE,
                "clock": _CLOCK, "measure": _MEASURE}[kind]

@@ -37,6 +37,7 @@ from treaty_qa.rag.cues import (
     find_typed,
     is_duration_unit,
     name_spans,
+    named_spans,
     numbers,
     quantity_noun,
     states_future,
@@ -138,6 +139,8 @@ class ExtractiveAnswerer:
             others = set(entities(question)) - {only_entity}
             qterms = [t for t in qterms if t not in others]
         spans = (name_spans(asked or question, hit.text) if kind == "name" else
+                 named_spans(kind, asked or question, hit.text, r.places)
+                 if kind in ("locality", "organization") else
                  [s for s in find_typed(kind, hit.text) if s.lower() not in question.lower()])
         q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
         evidence = f"{hit.heading or ''} {hit.window}"

@@ -37,7 +37,7 @@ import numpy as np
 
 from treaty_qa.index.embedder import Embedder
 from treaty_qa.index.store import Store
-from treaty_qa.rag.cues import without_cue_words
+from treaty_qa.rag.cues import placed_names, without_cue_words
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.question import Question
@@ -63,6 +63,7 @@ class Retrieval:
     vectors: Mapping[str, np.ndarray] = field(default_factory=dict)  # node id → vector, per hit
     sim_mean: float = 0.0  # mean and spread of the question's cosine to every sentence: how far
     sim_std: float = 1.0  # a hit stands out from the corpus (z-score) is part of its support
+    places: frozenset[str] = frozenset()  # names the corpus places as localities (rag.cues)
 
     def similarity(self, a: Hit, b: Hit) -> float:
         """Cosine of two retrieved sentences (unit vectors)."""
@@ -125,6 +126,7 @@ class HybridRetriever:
     context: np.ndarray  # per row: mean vector of its neighbouring sentences (the window view)
     adjacent: list[tuple[int, ...]]  # per row: rows of the sentences before and after it
     tainted: frozenset[str]  # doc ids holding an instruction-like sentence (rag.guard)
+    places: frozenset[str]  # names some sentence places as a locality ("to North Korea")
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
                  rrf_k_dense: int = 10, rrf_k_sparse: int = 60,
@@ -170,6 +172,7 @@ class HybridRetriever:
         state = {"store": store, "ids": ids, "texts": texts, "metas": metas, "vectors": vectors,
                  "adjacent": adjacent, "context": context_view(vectors, adjacent),
                  "tainted": tainted,
+                 "places": frozenset(n for t in texts for n in placed_names(t)),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms), "bm25": bm25, "sim_mu": mu,
                  "sim_cov": (centred.T @ centred) / max(len(v64), 1)}
@@ -251,7 +254,7 @@ class HybridRetriever:
         hits = self._collapse(order, fused, bm, qvec, top_k)
         vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in hits}
         return Retrieval(question, hits, qvec, qterms, self.stats, vectors,
-                         *self.sim_stats(qvec))
+                         *self.sim_stats(qvec), places=self.places)
 
     def sim_stats(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the cosine of `qvec` to every sentence vector."""
