@@ -282,8 +282,8 @@ def _find(kind: str, noun: str, turn: str, recent: bool, named: str) -> tuple[st
     chunks, p = noun_chunks(turn), parse_question(turn)
     answer = answer_phrase(p) if p else None
     asked = noun_chunks(p.noun) if p and p.noun and answer else []
-    if kind == "dem":
-        if asked and _same_head(asked[-1].head, noun):
+    if kind == "dem":  # "that article" after "Which article of the U.N. Charter …?"
+        if asked and any(_same_head(c.head, noun) for c in asked):
             return answer
         return next(((c.phrase, True) for c in chunks if _same_head(c.head, noun)), None)
     plural = kind in {"plural", "pair"}

@@ -52,6 +52,11 @@ RESOLVED = [
      "What did the two leaders discuss?"),
     ("What did they say?", ["Which countries condemned the pact?"],
      "What did the countries that condemned the pact say?"),
+    # a verb the lexicon lacks does not glue itself to the name after it (5th session)
+    ("How did they answer the charge?", ["Who blames Russia and North Korea for the arms trade?"],
+     "How did Russia and North Korea answer the charge?"),
+    ("And what approved it after them?", ["Which two Russian chambers passed the bill?"],
+     "And what approved the bill after the two Russian chambers that passed the bill?"),
     # it / its / that + noun: the noun phrase with a matching head ("deal" ~ "pact")
     ("Where was it built?", LIMOUSINE, "Where was the limousine the two leaders drove built?"),
     ("When does it expire?", ["What does the treaty require?"], "When does the treaty expire?"),
@@ -59,6 +64,9 @@ RESOLVED = [
      "What are the treaty's main articles?"),
     ("What does that article allow?", ["Which UN Charter article does the treaty cite?"],
      "What does the UN Charter article the treaty cites allow?"),
+    # "that article" after a question whose asked noun phrase has "article" anywhere in it
+    ("What does that article say?", ["Which article of the U.N. Charter does the pact cite?"],
+     "What does the article of the U.N. Charter the pact cites say?"),
     ("What does this deal say about military help?", ["When was the pact signed?"],
      "What does the pact say about military help?"),
     ("Where were those troops deployed?", ["Did North Korea send troops to Russia?"],
