@@ -42,10 +42,12 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                                 r"broadcasters?|channels?|magazines?|organi[sz]ations?|"
                                 r"compan(?:y|ies)|firms?|ministr(?:y|ies)|alliances?|blocs?|"
                                 r"institutions?|bodies|body|media|services?|councils?|committees?|"
-                                r"part(?:y|ies))\b", re.I)),
+                                r"part(?:y|ies)|units?|divisions?|brigades?|regiments?|"
+                                r"battalions?|corps)\b", re.I)),
     # "What is the name of X?", "What is X called?": only a name answers (`name_spans`)
-    ("name", re.compile(r"\bwhat (?:is|was|are|were) the names? of\b|"
-                        r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b", re.I)),
+    ("name", re.compile(r"\bwhat (?:is|was|are|were) the (?:[a-z]+ ){0,2}names? of\b|"
+                        r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b|"
+                        r"\bwhat names? (?:is|was|are|were) given to\b", re.I)),
 ]
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
@@ -137,9 +139,11 @@ def answer_type(question: str) -> str | None:
     return None
 
 
-_NAME_OF = re.compile(r"\bnames? of (?:the |a |an )?([^?]+?)(?=\s+(?:where|that|which|who|whose|"
-                      r"when|used|given|in|at|on|for|did|does|do|is|was|are|were)\b|\s*\?|$)",
-                      re.I)
+_CALENDAR = re.compile(rf"{_MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                       r"Sunday)$")
+_NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |an )?([^?]+?)"
+                      r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
+                      r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
 _CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
@@ -162,7 +166,8 @@ def name_spans(question: str, sentence: str) -> list[str]:
     head = re.sub(r"['’]s$", "", head)
     asked = question.lower()
     runs = [r for r in _NAME_RUN.finditer(sentence)
-            if r.group(0).lower() not in asked and not (r.start() == 0 and " " not in r.group(0))]
+            if r.group(0).lower() not in asked and not (r.start() == 0 and " " not in r.group(0))
+            and not _CALENDAR.match(r.group(0))]  # "… dogs on Thursday" names no dog
     words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
     at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
     if not at:
@@ -179,8 +184,6 @@ def name_spans(question: str, sentence: str) -> list[str]:
     return out
 
 
-_CALENDAR = re.compile(rf"{_MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-                       r"Sunday)$")
 _LOCALITY = re.compile(r"\b(?:in|at|near|outside|inside|into)\s+(?:the\s+)?"
                        r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)|"
                        r"\b([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:city|region|province|"

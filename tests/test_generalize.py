@@ -91,6 +91,9 @@ def test_named_things_are_answered(engine: QAEngine, question: str, name: str) -
     "Which intelligence service estimated that 10,000 troops were sent?",
     "Which news agency photographed the leaders with the dogs?",
     "In which city of Ukraine was missile debris recovered?",
+    "Which North Korean units fought in the Kursk region?",  # "soldiers from Kim's regime"
+    # the dogs are given no names ("… Pungsan dogs on Thursday": a weekday names no dog)
+    "What names were given to the Pungsan dogs that Putin received?",
 ])
 def test_unnamed_agencies_and_cities_are_not_answered_directly(engine: QAEngine,
                                                                question: str) -> None:
