@@ -141,7 +141,8 @@ def answer_type(question: str) -> str | None:
 
 _CALENDAR = re.compile(rf"{_MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                        r"Sunday)$")
-_NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |an )?([^?]+?)"
+_NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |an )?"
+                      r"([^?]*?\b[a-z][\w'’-]*)"  # X ends in its (lower-case) head noun
                       r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
                       r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
 _CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
@@ -160,6 +161,12 @@ def name_spans(question: str, sentence: str) -> list[str]:
     ['Kim Il Sung Square']
     >>> name_spans("What is the state ideology called?", "It follows the state ideology of Juche.")
     ['Juche']
+    >>> name_spans("What is the name of North Korea's state ideology?",
+    ...            "North Korea follows the state ideology of Juche.")
+    ['Juche']
+    >>> name_spans("What names were given to the dogs Kim gifted Putin?",
+    ...            "Kim gifted Putin a pair of dogs on Thursday.")
+    []
     """
     m = _NAME_OF.search(question) or _CALLED.search(question)
     head = m.group(1).split()[-1].lower() if m else ""
