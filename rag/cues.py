@@ -64,11 +64,11 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("place", re.compile(r"\bwhere\b|\bin which (?:city|country|region|place)\b|где|куда|어디",
                          re.I)),
 ]
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
-_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b(?:19|20)\d{{2}}\b|"
+_DATE = re.compile(rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH}\b|\b(?:19|20)\d{{2}}\b|"
                    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
-                   rf"\b(?:[Ii]n|since|by|of)\s+{_MONTH}\b|\b(?:today|yesterday)\b")
+                   rf"\b(?:[Ii]n|since|by|of)\s+{MONTH}\b|\b(?:today|yesterday)\b")
 _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                  r"hundreds?|thousands?|dozens?|millions?|pair)")
 _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMBER_WORDS})"
@@ -139,116 +139,6 @@ def answer_type(question: str) -> str | None:
     return None
 
 
-_CALENDAR = re.compile(rf"{_MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-                       r"Sunday)$")
-_NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |an )?"
-                      r"([^?]*?\b[a-z][\w'’-]*)"  # X ends in its (lower-case) head noun
-                      r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
-                      r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
-_CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
-_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
-
-
-def name_spans(question: str, sentence: str) -> list[str]:
-    """Names in `sentence` that can answer "What is the name of X?" / "What is X called?":
-    capitalized runs the question does not hold — next to X's head noun (within 3 words, no
-    punctuation between) when the sentence mentions it, anywhere otherwise (a paraphrase).
-
-    >>> q = "What is the name of the city's main square?"
-    >>> name_spans(q, "Putin was welcomed in the city's main square.")
-    []
-    >>> name_spans(q, "Crowds filled Kim Il Sung Square.")
-    ['Kim Il Sung Square']
-    >>> name_spans("What is the state ideology called?", "It follows the state ideology of Juche.")
-    ['Juche']
-    >>> name_spans("What is the name of North Korea's state ideology?",
-    ...            "North Korea follows the state ideology of Juche.")
-    ['Juche']
-    >>> name_spans("What names were given to the dogs Kim gifted Putin?",
-    ...            "Kim gifted Putin a pair of dogs on Thursday.")
-    []
-    """
-    m = _NAME_OF.search(question) or _CALLED.search(question)
-    head = m.group(1).split()[-1].lower() if m else ""
-    head = re.sub(r"['’]s$", "", head)
-    asked = question.lower()
-    runs = [r for r in _NAME_RUN.finditer(sentence)
-            if r.group(0).lower() not in asked and not (r.start() == 0 and " " not in r.group(0))
-            and not _CALENDAR.match(r.group(0))]  # "… dogs on Thursday" names no dog
-    words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
-    at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
-    if not at:
-        return [r.group(0) for r in runs]
-    out = []
-    for r in runs:
-        idx = [i for i, w in enumerate(words) if r.start() <= w.start() < r.end()]
-        for h in at:
-            lo, hi = sorted((h, idx[0] if idx[0] > h else idx[-1]))
-            between = words[lo + 1:hi]
-            if len(between) <= 3 and all(re.match(r"\w", w.group(0)) for w in between):
-                out.append(r.group(0))
-                break
-    return out
-
-
-_LOCALITY = re.compile(r"\b(?:in|at|near|outside|inside|into)\s+(?:the\s+)?"
-                       r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)|"
-                       r"\b([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:city|region|province|"
-                       r"district|oblast)\b|"
-                       r"\b(?:city|region|province|town|port) of\s+([A-Z][\w'’-]*"
-                       r"(?:\s+[A-Z][\w'’-]*)*)")
-
-_PLACED = re.compile(r"\b(?:in|at|near|to|from|into|inside|outside|across|within)\s+(?:the\s+)?"
-                     r"([A-Z])")
-
-
-def placed_names(sentence: str) -> set[str]:
-    """Capitalized names `sentence` places as localities ("a visit to North Korea"): gathered over
-    the corpus, they tell a country from an organization.
-
-    >>> sorted(placed_names("Putin's first visit to North Korea in 24 years, in the Amur region"))
-    ['Amur', 'North Korea']
-    """
-    return {m.group(0) for p in _PLACED.finditer(sentence)
-            for m in [_NAME_RUN.match(sentence, p.start(1))] if m}
-
-
-def named_spans(kind: str, question: str, sentence: str,
-                places: frozenset[str] = frozenset()) -> list[str]:
-    """Names in `sentence` that can answer a "which city …" (`locality`: a name placed as one —
-    after "in/at/near", or before "region/city") or a "which agency/outlet …" (`organization`:
-    any capitalized name but a place: one placed as a locality here or anywhere in the corpus,
-    `places`) question: never one the question holds, a month or weekday, or a single
-    capitalized word opening the sentence.
-
-    >>> q = "In which Ukrainian city was the debris found?"
-    >>> named_spans("locality", q, "Ukrainian officials found debris, though Russia denies it.")
-    []
-    >>> named_spans("locality", "Which city hosted it?", "In June, in Pyongyang, they met.")
-    ['Pyongyang']
-    >>> named_spans("organization", "Which agency reported it?",
-    ...             "According to intelligence reports, troops went to Russia.")
-    []
-    >>> named_spans("organization", "Which alliance?", "The US and other NATO countries agreed.")
-    ['US', 'NATO']
-    >>> named_spans("organization", "Which alliance agreed?", "The US and NATO agreed.", {"US"})
-    ['NATO']
-    """
-    asked = question.lower()
-    if kind == "locality":
-        found = [(m.start(), next(g for g in m.groups() if g))
-                 for m in _LOCALITY.finditer(sentence)]
-    else:  # a name placed as a locality ("to Russia", "in Ukraine") is not an organization
-        placed_here = {m.start(1) for m in _PLACED.finditer(sentence)}
-        runs = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(sentence)
-                if m.start() not in placed_here]
-        found = [(at + len(run) - len(name), name) for at, run in runs
-                 for name in [re.sub(r"^(?:The|A|An)\s+", "", run)] if name not in places]
-    return [name for at, name in found
-            if name.lower() not in asked and not _CALENDAR.match(name)
-            and not (at == 0 and " " not in name)]
-
-
 def find_typed(kind: str | None, sentence: str) -> list[str]:
     """Spans in `sentence` that can answer a question of type `kind` ([] when none)."""
     if kind is None:
@@ -256,7 +146,7 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     if kind == "money":
         return find_money(sentence)
     if kind in ("name", "locality", "organization"):  # depend on what the question names:
-        return []  # `name_spans`, `named_spans`
+        return []  # `rag.names`
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "year": _YEAR,
                "person": _PERSON, "place": _PLACE, "colour": _COLOUR, "age": _AGE,
                "clock": _CLOCK, "measure": _MEASURE}[kind]

@@ -36,13 +36,12 @@ from treaty_qa.rag.cues import (
     asks_future,
     find_typed,
     is_duration_unit,
-    name_spans,
-    named_spans,
     numbers,
     quantity_noun,
     states_future,
 )
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
+from treaty_qa.rag.names import name_spans, named_spans
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer

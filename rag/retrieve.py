@@ -37,9 +37,10 @@ import numpy as np
 
 from treaty_qa.index.embedder import Embedder
 from treaty_qa.index.store import Store
-from treaty_qa.rag.cues import placed_names, without_cue_words
+from treaty_qa.rag.cues import without_cue_words
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
+from treaty_qa.rag.names import placed_names
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms

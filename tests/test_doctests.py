@@ -13,7 +13,8 @@ PACKAGES = ("treaty_qa.index", "treaty_qa.rag", "treaty_qa")  # ("treaty_qa": it
 DOCUMENTED = {f"treaty_qa.index.{m}" for m in ("corpus", "dedup", "embedder", "nodes", "remove",
                                                "report", "sentences", "text_clean", "watch",
                                                "web", "html_tags", "pdf")} | {
-    "treaty_qa.rag.question", "treaty_qa.errors", "treaty_qa.settings", "treaty_qa.layers"}
+    "treaty_qa.rag.question", "treaty_qa.rag.names", "treaty_qa.rag.cues", "treaty_qa.errors",
+    "treaty_qa.settings", "treaty_qa.layers"}
 
 
 def _modules() -> list[str]:
