@@ -328,7 +328,7 @@ def test_render_flags_unsupported_abstention_notices_and_corroboration() -> None
 
 
 def test_markdown_export_neutralises_html() -> None:
-    from treaty_qa.ui.render import conversation_markdown
+    from treaty_qa.ui.export import conversation_markdown
 
     md = conversation_markdown([_answer()], "LLM: m")
     assert "<script" not in md and "&lt;script&gt;" in md
@@ -341,7 +341,7 @@ def test_markdown_export_neutralises_html() -> None:
                                                    "Paris."),
 ])
 def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) -> None:
-    from treaty_qa.ui.render import conversation_markdown
+    from treaty_qa.ui.export import conversation_markdown
 
     md = conversation_markdown([_answer(abstained=True, citations=[], answer=answer,
                                         unsupported=[], notices=[])], "offline")
@@ -349,8 +349,8 @@ def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) 
     assert md.lower().replace("’", "'").count("the sources don't say") == 1
 
 
-@pytest.mark.parametrize("name", [f"treaty_qa.ui.{m}" for m in ("render", "uploads", "launch",
-                                                               "app")])
+@pytest.mark.parametrize("name", [f"treaty_qa.ui.{m}" for m in ("render", "export", "uploads",
+                                                               "launch", "app")])
 def test_ui_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0

@@ -25,7 +25,7 @@ from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.models import Answer, Reset
 from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
-from treaty_qa.ui import render, timeline_view
+from treaty_qa.ui import export, render, timeline_view
 from treaty_qa.ui.uploads import add_upload, received_upload
 from treaty_qa.ui.urls import fetch_draft, save_and_index
 
@@ -281,7 +281,7 @@ class ChatApp:
         for stale in old[:-KEEP_EXPORTS]:  # Gradio has copied them to its cache by now
             shutil.rmtree(stale, ignore_errors=True)
         path = Path(tempfile.mkdtemp(dir=self.export_dir)) / "treaty-qa-conversation.md"
-        path.write_text(render.conversation_markdown(turns, self.engine.mode), encoding="utf-8")
+        path.write_text(export.conversation_markdown(turns, self.engine.mode), encoding="utf-8")
         return str(path)
 
     # --- uploads -------------------------------------------------------------------------
