@@ -12,7 +12,7 @@ import pytest
 
 from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
-from treaty_qa.ui import render
+from treaty_qa.ui import export, render
 
 ARTICLE = ("Putin and Kim met in Pyongyang. The two leaders took turns in the driver seat of an "
            "Aurus limousine. Kim gave Putin a pair of Pungsan dogs.")
@@ -129,7 +129,7 @@ def test_understood_as_line_is_shown_under_every_kind_of_reply_and_escaped(make:
 # --- Markdown export -------------------------------------------------------------------------
 
 def test_markdown_closest_reply_is_a_labelled_quote_list_never_an_answer() -> None:
-    md = render.conversation_markdown([closest()], "offline")
+    md = export.conversation_markdown([closest()], "offline")
     lines = md.splitlines()
     i = lines.index(f"> **{CLOSEST_TEXT}**")
     assert lines[i + 1] == ">"
@@ -143,7 +143,7 @@ def test_markdown_closest_reply_is_a_labelled_quote_list_never_an_answer() -> No
 
 
 def test_markdown_lead_understood_as_and_none() -> None:
-    md = render.conversation_markdown(
+    md = export.conversation_markdown(
         [direct(question="What was it?", standalone_question=f"What did Kim give {EVIL}?"),
          none()], "offline")
     assert "**Pungsan dogs** — “Kim gave Putin a pair of Pungsan dogs.” [1]" in md

@@ -17,7 +17,8 @@ from treaty_qa.evals.disagreement_check import corpus_hits, load_cases, run, sid
 from treaty_qa.rag.disagree import find_disagreements, pair_conflict
 from treaty_qa.rag.models import Answer, Hit
 from treaty_qa.settings import Settings
-from treaty_qa.ui.render import answer_html, conversation_markdown, panel_html
+from treaty_qa.ui.export import conversation_markdown
+from treaty_qa.ui.render import answer_html, panel_html
 
 REWRITES = ("inkl-russia-north-korea-sign-defensive-pact",
             "russia-north-korea-defend-each-other-without-delay")
