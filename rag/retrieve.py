@@ -46,7 +46,7 @@ from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
 
 DUPLICATE_COSINE = 0.9
-EXACT_ROWS = 2_000  # corpora up to this many sentences are searched exactly, in memory
+EXACT_ROWS = 2_000  # embedded corpora up to this many sentences are searched exactly, in memory
 NEIGHBOUR_WEIGHT = 0.25  # weight of the window view in the dense score (dev: 0, 0.25, 0.5 tried)
 MAX_DF = 0.2  # query terms in more than this share of sentences are left out of BM25
 
@@ -189,12 +189,13 @@ class HybridRetriever:
         return np.asarray(self.embedder.get_query_embedding(question), dtype=np.float32)
 
     def nearest(self, qvec: np.ndarray, n: int) -> list[int]:
-        """Rows of the n sentences nearest `qvec` by cosine. Up to `EXACT_ROWS` sentences this is
-        an exact pass over the vectors already in memory (einsum: no BLAS thread pool to spin
-        against the embedder's threads; ~10 µs for the bundled corpus, and it runs in parallel
-        with other questions, where a Chroma query serializes about 1 ms of each); above that,
-        Chroma's HNSW index."""
-        if len(self.ids) <= EXACT_ROWS:
+        """Rows of the n sentences nearest `qvec` by cosine. For an embedded store of up to
+        `EXACT_ROWS` sentences this is an exact pass over the vectors already in memory (einsum:
+        no BLAS thread pool to spin against the embedder's threads; ~10 µs for the bundled
+        corpus, and it runs in parallel with other questions, where a Chroma query serializes
+        about 1 ms of each). Above that, and for a Chroma server (shared with other clients, and
+        a lost server must say so), Chroma's index is asked."""
+        if not self.store.remote and len(self.ids) <= EXACT_ROWS:
             own = np.einsum("ij,j->i", self.vectors, qvec)
             top = np.argpartition(-own, min(n, len(own)) - 1)[:n]
             return [int(r) for r in top[np.argsort(-own[top], kind="stable")]]
