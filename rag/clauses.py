@@ -118,18 +118,18 @@ def noun_chunks(text: str) -> list[Chunk]:
     for m in [*TOKEN.finditer(text), None]:
         w = m.group(0) if m else ""
         nouny = bool(m and w[0].isalnum() and w.lower() not in STOPWORDS and not is_verbal(w))
-        if nouny and not (run and w[0].isupper() and re.fullmatch(r"[a-z]+(?:[^s]s|ed)",
-                                                                    run[-1].group(0))):
+        # "accuses Russia": an inflected lower-case word before a name is a verb
+        verb_before = bool(run and w[:1].isupper()
+                           and re.fullmatch(r"[a-z]+(?:[^s]s|ed)", run[-1].group(0)))
+        if nouny and not verb_before:
             run.append(m)  # type: ignore[arg-type]
-            continue
-        if nouny:  # "accuses Russia": an inflected lower-case word before a name is a verb
-            s, e = run[0].start(), run[-1].end()
-            out.append(Chunk(text[s:e], det, s, e))
-            run, det = [m], ""  # type: ignore[list-item]
             continue
         if run:
             s, e = run[0].start(), run[-1].end()
             out.append(Chunk(text[s:e], det, s, e))
+        if nouny:
+            run, det = [m], ""  # type: ignore[list-item]
+            continue
         run, det = [], (w.lower() if w.lower() in DETS | {"his", "her", "its", "their"} else "")
     return out
 

@@ -65,7 +65,7 @@ class Retrieval:
     vectors: Mapping[str, np.ndarray] = field(default_factory=dict)  # node id → vector, per hit
     sim_mean: float = 0.0  # mean and spread of the question's cosine to every sentence: how far
     sim_std: float = 1.0  # a hit stands out from the corpus (z-score) is part of its support
-    places: frozenset[str] = frozenset()  # names the corpus places as localities (rag.cues)
+    places: frozenset[str] = frozenset()  # names the corpus places as localities (rag.names)
 
     def similarity(self, a: Hit, b: Hit) -> float:
         """Cosine of two retrieved sentences (unit vectors)."""
