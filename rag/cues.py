@@ -22,10 +22,14 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     # an attribute of something the articles may well mention: only a value of that kind answers
     ("money", re.compile(r"\bhow much\b.{0,60}?\b(?:cost|costs|pay|paid|spend|spent|worth|charge)|"
                          r"\b(?:what|which) (?:is|was|were|are) the (?:\w+ )?(?:price|cost|value|"
-                         r"fee|sum)\b|\bhow much money\b|\bwhat did .{0,40}?\bcost\b", re.I)),
-    ("colour", re.compile(r"\b(?:what|which) colou?rs?\b", re.I)),
-    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)),
-    ("clock", re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.I)),
+                         r"fee|sum)\b|\bhow much money\b|\bwhat did .{0,40}?\bcost\b|"
+                         r"сколько\s+(?:\w+\s+)?стои(?:т|л|ла|ло|ли)\b|стоимост|\bцен[аеуы]\b|"
+                         r"сколько денег|얼마(?!나)|가격|비용|금액", re.I)),
+    ("colour", re.compile(r"\b(?:what|which) colou?rs?\b|цвет|무슨 색|어떤 색|색깔|색상", re.I)),
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b|в каком возрасте|"
+                       r"сколько лет (?:было|исполнилось)|몇\s*살|나이", re.I)),
+    ("clock", re.compile(r"\b(?:what|which) time\b|\bat what hour\b|в котором часу|"
+                         r"во сколько|몇\s*시(?!간)", re.I)),
     ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
                            r"distance|how far|area|wide|width)\b", re.I)),
     # "Which city / region …": a named locality, placed as one ("in Pyongyang", "the Kursk
@@ -33,7 +37,10 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("locality", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:in\s+|at\s+|from\s+|to\s+)?"
                             r"(?:which|what)\s+(?:(?!(?:is|was|are|were|do|does|did)\b)[\w-]+\s+)?"
                             r"(?:city|town|village|capital|region|"
-                            r"province|port|district)\b", re.I)),
+                            r"province|port|district)\b|"
+                            r"в как(?:ой|ом) (?:област|город|регион|район)|"
+                            r"как(?:ой|ая) (?:город|област|регион)|"
+                            r"(?:어느|어떤|무슨)\s*(?:지역|도시)", re.I)),
     # "Which agency / outlet / alliance …": a name the question does not hold; "according to
     # intelligence reports" or "state media outlets" name no one
     ("organization", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:which|what)\s+"
@@ -54,11 +61,12 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
     ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|сколько|"
-                         r"몇\s*(?:명|개|년|마리)|얼마나", re.I)),
+                         r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
-                        r"몇\s*년도", re.I)),
+                        r"몇\s*년(?:도|에)", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|"
-                        r"month)\b|когда|в каком году|какого числа|언제|몇\s*월|며칠", re.I)),
+                        r"month)\b|когда|в каком году|какого числа|в какой день|день недели|"
+                        r"언제|몇\s*월|며칠|요일", re.I)),
     ("person", re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:leader|president|official|person)\b|кто|"
                           r"누가|누구", re.I)),
     ("place", re.compile(r"\bwhere\b|\bin which (?:city|country|region|place)\b|где|куда|어디",
@@ -127,6 +135,10 @@ def answer_type(question: str) -> str | None:
     ...  "What would they be paid with?", "In which Russian region did they meet?",
     ...  "Which news agency reported it?", "What must bodies that keep Asia stable do?")]
     ['money', 'colour', 'age', 'clock', 'measure', None, 'locality', 'organization', None]
+    >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
+    ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
+    ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]
+    ['money', 'age', 'locality', 'year', 'count', 'count', 'date']
     """
     for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
         if cue.search(question):

@@ -159,3 +159,22 @@ def test_exact_search_finds_what_chroma_finds(engine: QAEngine, question: str,
     exact = r.nearest(qvec, 20)
     monkeypatch.setattr(retrieve, "EXACT_ROWS", 0)
     assert r.nearest(qvec, 20) == exact
+
+
+@pytest.mark.parametrize("question", [
+    # sixth session: Russian/Korean attribute cues (an age, a price): the sentence about the dogs
+    # or the limousine holds no age or price, so it is not a direct answer
+    "Сколько лет было собакам породы пхунсан?",  # "how old were the dogs" (age, not a count)
+    "Сколько стоит лимузин Aurus, на котором ездили Путин и Ким?",
+    "리무진 가격은 얼마였나요?",
+])
+def test_russian_and_korean_attribute_questions_need_the_attribute(engine: QAEngine,
+                                                                   question: str) -> None:
+    ans = engine.ask(question)
+    assert ans.confidence != "answer" and ans.abstained
+
+
+def test_a_korean_which_year_question_is_answered_with_a_year(engine: QAEngine) -> None:
+    ans = engine.ask("북한이 세워진 것은 몇 년도인가요?")  # "in which year was North Korea founded"
+    assert ans.confidence == "answer"
+    assert "1948" in ans.citations[0].quote
