@@ -50,9 +50,11 @@ from treaty_qa.rag.support import (
     Support,
     candidate_features,
     context_terms,
+    counted_elsewhere,
     entities,
     latin_script,
     matches,
+    not_in_person,
 )
 from treaty_qa.rag.terms import TermStats, term_set, terms
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
@@ -148,6 +150,8 @@ class ExtractiveAnswerer:
             ents = [only_entity]
         bag = term_set(evidence)
         own = term_set(hit.text)
+        if kind == "count" and counted_elsewhere(asked or question, spans, hit.text):
+            spans = []  # it names what is asked about but counts something else
         own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)
         return Support(
             hit=hit,
@@ -156,7 +160,8 @@ class ExtractiveAnswerer:
             numbers_ok=q_nums <= numbers(evidence),
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
-            entities_ok=all(matches(e, bag) or r.stats.known(e) for e in ents),
+            entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
+                         and not not_in_person(asked or question, hit.text)),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,

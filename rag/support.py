@@ -118,3 +118,58 @@ def matches(term: str, bag: frozenset[str]) -> bool:
     if term in bag:
         return True
     return len(term) >= 5 and term[:5] in _prefixes(bag)
+
+
+
+_COUNTED = re.compile(r"\b(?i:how many)\s+(?:[A-Z][\w-]*\s+)*(?!more\b|other\b|of\b)([a-z][\w-]*)")
+_ANY_COUNT = {"peopl", "person", "individu", "time"}  # stems counted by any quantity of them
+
+
+def counted_elsewhere(question: str, spans: Sequence[str], sentence: str) -> bool:
+    """A "how many N" question whose sentence names N but counts something else: "How many
+    children with balloons attended?" is not answered by "tens of thousands of spectators,
+    including children with balloons". A count is of N when N is among the span's words or the
+    two after it ("a pair of Pungsan dogs"). A sentence without N may still count it under
+    another word ("10,000 soldiers" for "how many troops"); "people" is counted by any quantity.
+
+    >>> s = "tens of thousands of spectators, including children with balloons"
+    >>> counted_elsewhere("How many children attended?", ["thousands of spectators"], s)
+    True
+    >>> counted_elsewhere("How many people came?", ["thousands of spectators"], s + " and people")
+    False
+    >>> counted_elsewhere("How many troops were sent?", ["10,000 soldiers"], "10,000 soldiers")
+    False
+    >>> counted_elsewhere("How many Pungsan dogs?", ["pair of Pungsan"],
+    ...                   "Kim gifted Putin a pair of Pungsan dogs on Thursday.")
+    False
+    """
+    m = _COUNTED.search(question)
+    noun = terms(m.group(1))[:1] if m else []
+    if not noun or noun[0] in _ANY_COUNT or noun[0] not in term_set(sentence):
+        return False
+    for span in spans:
+        at = sentence.find(span)
+        after = sentence[at + len(span):].split()[:2] if at >= 0 else []
+        if noun[0] in terms(" ".join([span, *after])):
+            return False
+    return True
+
+
+_SELF = re.compile(r"\b([A-Z][\w'’-]*)\s+(?:himself|herself|themselves|itself)\b")
+
+
+def not_in_person(question: str, sentence: str) -> bool:
+    """"What did Yoon himself say?" asks for the person, not their office: a sentence naming
+    them only as an owner ("an individual in Yoon Suk Yeol's office") does not answer it.
+
+    >>> q = "What did President Yoon Suk Yeol himself say about the pact?"
+    >>> not_in_person(q, "An individual in President Yoon Suk Yeol’s office told the press.")
+    True
+    >>> not_in_person(q, "Yoon Suk Yeol said the pact was a threat."), not_in_person("Why?", "")
+    (False, False)
+    """
+    m = _SELF.search(question)
+    if not m:
+        return False
+    name = re.escape(m.group(1))
+    return not re.search(rf"\b{name}\b(?!['’]s\b)", sentence)

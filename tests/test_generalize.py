@@ -178,3 +178,26 @@ def test_a_korean_which_year_question_is_answered_with_a_year(engine: QAEngine) 
     ans = engine.ask("북한이 세워진 것은 몇 년도인가요?")  # "in which year was North Korea founded"
     assert ans.confidence == "answer"
     assert "1948" in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    # sixth session: the sentence names the children but counts the spectators
+    "How many children waved balloons in the square?",
+    # … names Yoon only as the owner of an office whose staffer spoke
+    "What did Yoon Suk Yeol himself tell reporters about the pact?",
+])
+def test_a_sentence_about_something_else_is_not_a_direct_answer(engine: QAEngine,
+                                                                question: str) -> None:
+    ans = engine.ask(question)
+    assert ans.confidence != "answer" and ans.abstained
+
+
+@pytest.mark.parametrize(("question", "quote"), [
+    ("How many Pungsan dogs were given to Putin?", "pair of Pungsan dogs"),  # counted: a pair
+    ("How many soldiers may North Korea have sent to Russia?", "10,000 soldiers"),
+])
+def test_a_count_of_the_asked_thing_still_answers(engine: QAEngine, question: str,
+                                                  quote: str) -> None:
+    ans = engine.ask(question)
+    assert ans.confidence == "answer"
+    assert quote in ans.citations[0].quote
