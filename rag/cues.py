@@ -3,7 +3,7 @@
 Question words in English, Russian and Korean map to a type; each type has a detector over the
 candidate sentence. A count ("how many") must be a quantity ("10,000 soldiers", "24 years"), not an
 identifier ("Article 4"); a date question needs a date, a year or a weekday; "which year" needs a
-year, not a month.
+year, not a month; "on which day" a day ("on Thursday", "June 19"), not a month or a year.
 
 >>> answer_type("When does the treaty expire?"), answer_type("Сколько солдат?")
 ('date', 'count')
@@ -11,6 +11,10 @@ year, not a month.
 ('year', ['1961'])
 >>> find_typed("article", "It follows Article 51 of the U.N. Charter.")
 ['Article 51']
+>>> answer_type("On which day did he hand them over?"), find_typed("day", "In June, on Thursday.")
+('day', ['Thursday'])
+>>> find_typed("date", "Troops were deployed at the beginning of November, in 2024.")
+['beginning of November', '2024']
 """
 
 from __future__ import annotations
@@ -64,9 +68,11 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년(?:도|에)", re.I)),
-    ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|"
-                        r"month)\b|когда|в каком году|какого числа|в какой день|день недели|"
-                        r"언제|몇\s*월|며칠|요일", re.I)),
+    # "On which day / what date …": a day (a weekday, "June 19"), not a month or a year
+    ("day", re.compile(r"\b(?:what|which)\s+(?:date|day)\b|какого числа|в какой день|"
+                       r"день недели|며칠|요일", re.I)),
+    ("date", re.compile(r"\bwhen\b|\bwhat (?:year|month)\b|\bwhich (?:year|month)\b|когда|"
+                        r"в каком году|언제|몇\s*월", re.I)),
     ("person", re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:leader|president|official|person)\b|кто|"
                           r"누가|누구", re.I)),
     ("place", re.compile(r"\bwhere\b|\bin which (?:city|country|region|place)\b|где|куда|어디",
@@ -74,9 +80,12 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
-_DATE = re.compile(rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH}\b|\b(?:19|20)\d{{2}}\b|"
-                   r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
-                   rf"\b(?:[Ii]n|since|by|of)\s+{MONTH}\b|\b(?:today|yesterday)\b")
+_DAY_ONLY = (rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH}\b|"
+             r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+             r"\b(?:today|yesterday)\b")
+_DAY = re.compile(_DAY_ONLY)
+_DATE = re.compile(rf"\b(?:beginning|start|end|middle) of {MONTH}\b|{_DAY_ONLY}|"
+                   rf"\b(?:19|20)\d{{2}}\b|\b(?:[Ii]n|since|by|of)\s+{MONTH}\b")
 _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                  r"hundreds?|thousands?|dozens?|millions?|pair)")
 _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMBER_WORDS})"
@@ -123,7 +132,7 @@ _LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,
 @lru_cache(maxsize=4096)  # a pure function of the question, asked once per retrieved hit
 def answer_type(question: str) -> str | None:
     """The first matching type: an attribute (money, colour, age, clock, measure), then
-    article, count, year, date, person, place; None for open questions.
+    article, count, year, day, date, person, place; None for open questions.
 
     English cues count only near the start ("When did …", "And how many …"), so a clause like
     "what did crowds chant when Putin arrived" is not a date question.
@@ -138,7 +147,7 @@ def answer_type(question: str) -> str | None:
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]
-    ['money', 'age', 'locality', 'year', 'count', 'count', 'date']
+    ['money', 'age', 'locality', 'year', 'count', 'count', 'day']
     """
     for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
         if cue.search(question):
@@ -159,12 +168,14 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
         return find_money(sentence)
     if kind in ("name", "locality", "organization"):  # depend on what the question names:
         return []  # `rag.names`
-    pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "year": _YEAR,
+    pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "day": _DAY, "year": _YEAR,
                "person": _PERSON, "place": _PLACE, "colour": _COLOUR, "age": _AGE,
                "clock": _CLOCK, "measure": _MEASURE}[kind]
     out = []
     for m in pattern.finditer(sentence):
         span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()
+        if kind == "date":  # "in June" → "June", "of November" → "November"
+            span = re.sub(r"^(?:[Ii]n|of)\s+", "", span)
         if kind == "person" and re.fullmatch(_TITLES, span + " "):
             continue  # "North Korean" is a title word run, not a name
         out.append(span)

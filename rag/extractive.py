@@ -59,7 +59,7 @@ from treaty_qa.rag.support import (
 from treaty_qa.rag.terms import TermStats, term_set, terms
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
-LEAD_TYPES = {"date", "year", "count", "article", "money"}  # precise enough to lead with
+LEAD_TYPES = {"date", "day", "year", "count", "article", "money"}  # precise enough to lead with
 # required in the sentence; person/place only rank (a paraphrase names them differently)
 GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
 
@@ -200,7 +200,8 @@ class ExtractiveAnswerer:
             if not (noun[0] in asked_for or (is_duration_unit(noun[0])
                                              and re.search(r"\bhow long\b", question, re.I))):
                 return None  # "10,000 soldiers" does not answer "how many hours"
-        if kind in ("date", "year") and asks_future(question) and not states_future(sentence):
+        when_will = kind in {"date", "day", "year"} and asks_future(question)
+        if when_will and not states_future(sentence):
             return None  # a past date does not answer "when will"
         return span
 

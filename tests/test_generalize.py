@@ -201,3 +201,16 @@ def test_a_count_of_the_asked_thing_still_answers(engine: QAEngine, question: st
     ans = engine.ask(question)
     assert ans.confidence == "answer"
     assert quote in ans.citations[0].quote
+
+
+def test_which_day_needs_a_day(engine: QAEngine) -> None:
+    """Sixth session: "on which day" asks for a day; "founded in 1948" used to lead "1948 —"."""
+    founded = engine.ask("On which day was North Korea founded?")
+    assert founded.confidence != "answer" and founded.lead is None
+    gift = engine.ask("On which day did Kim give Putin the Pungsan dogs?")
+    assert gift.confidence == "answer" and gift.lead == "Thursday"
+
+
+def test_a_date_lead_has_no_dangling_preposition(engine: QAEngine) -> None:
+    ans = engine.ask("When were North Korean soldiers deployed to Kursk?")
+    assert ans.lead == "beginning of November"  # was "of November"
