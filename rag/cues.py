@@ -89,7 +89,8 @@ _DATE = re.compile(rf"\b(?:beginning|start|end|middle) of {MONTH}\b|{_DAY_ONLY}|
 _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                  r"hundreds?|thousands?|dozens?|millions?|pair)")
 _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMBER_WORDS})"
-                    r"(?:\s+(?:of\s+)?[a-z][\w-]+)", re.I)
+                    # up to two names before the counted noun: "a pair of Pungsan dogs"
+                    r"(?:\s+(?:of\s+)?(?:(?-i:[A-Z])[\w-]+\s+){0,2}?(?-i:[a-z])[\w-]+)", re.I)
 _ARTICLE = re.compile(r"\b(?:Article|Section|Clause|Chapter)\s+\d+\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _TITLES = (r"(?:(?:Russian|North|South|Korean|American|Chinese|Japanese|Ukrainian|Soviet|"

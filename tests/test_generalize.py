@@ -201,6 +201,7 @@ def test_a_count_of_the_asked_thing_still_answers(engine: QAEngine, question: st
     ans = engine.ask(question)
     assert ans.confidence == "answer"
     assert quote in ans.citations[0].quote
+    assert ans.lead == quote  # the whole count: not "pair of Pungsan"
 
 
 def test_which_day_needs_a_day(engine: QAEngine) -> None:
