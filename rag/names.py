@@ -12,6 +12,9 @@ agency.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from babel import Locale
 
 from treaty_qa.rag.cues import MONTH
 
@@ -89,6 +92,19 @@ def placed_names(sentence: str) -> set[str]:
             for m in [_NAME_RUN.match(sentence, p.start(1))] if m}
 
 
+@cache
+def countries() -> frozenset[str]:
+    """English country names (CLDR's two-letter territories, with and without a leading "the"):
+    a country does not answer "which city / region / town …".
+
+    >>> {"Russia", "Ukraine", "North Korea", "United States"} <= countries()
+    True
+    """
+    names = {name for code, name in Locale("en").territories.items() if len(code) == 2
+             and code.isalpha()}
+    return frozenset(names | {re.sub(r"^the\s+", "", n, flags=re.I) for n in names})
+
+
 def named_spans(kind: str, question: str, sentence: str,
                 places: frozenset[str] = frozenset()) -> list[str]:
     """Names in `sentence` that can answer a "which city …" (`locality`: a name placed as one —
@@ -102,6 +118,8 @@ def named_spans(kind: str, question: str, sentence: str,
     []
     >>> named_spans("locality", "Which city hosted it?", "In June, in Pyongyang, they met.")
     ['Pyongyang']
+    >>> named_spans("locality", "Which region?", "They fought in Ukraine, in Kursk region.")
+    ['Kursk']
     >>> named_spans("organization", "Which agency reported it?",
     ...             "According to intelligence reports, troops went to Russia.")
     []
@@ -111,9 +129,9 @@ def named_spans(kind: str, question: str, sentence: str,
     ['NATO']
     """
     asked = question.lower()
-    if kind == "locality":
-        found = [(m.start(), next(g for g in m.groups() if g))
-                 for m in _LOCALITY.finditer(sentence)]
+    if kind == "locality":  # "in Ukraine" names a country, not a city or a region
+        found = [(m.start(), name) for m in _LOCALITY.finditer(sentence)
+                 for name in [next(g for g in m.groups() if g)] if name not in countries()]
     else:  # a name placed as a locality ("to Russia", "in Ukraine") is not an organization
         placed_here = {m.start(1) for m in _PLACED.finditer(sentence)}
         runs = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(sentence)

@@ -215,3 +215,15 @@ def test_which_day_needs_a_day(engine: QAEngine) -> None:
 def test_a_date_lead_has_no_dangling_preposition(engine: QAEngine) -> None:
     ans = engine.ask("When were North Korean soldiers deployed to Kursk?")
     assert ans.lead == "beginning of November"  # was "of November"
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    # sixth session: "in Ukraine" / "in Russia" name countries, not the region asked for
+    ("Which Russian region were North Korean troops said to be fighting in?", "Kursk"),
+    ("Which region did Putin and Kim meet in, according to a photo caption?", "Amur"),
+])
+def test_a_country_does_not_answer_which_region(engine: QAEngine, question: str,
+                                                name: str) -> None:
+    ans = engine.ask(question)
+    assert ans.confidence == "answer"
+    assert name in ans.citations[0].quote
