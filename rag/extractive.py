@@ -1,12 +1,12 @@
 """The offline default answerer: picks the retrieved sentence(s) that answer, quotes them verbatim.
 
-For each retrieved sentence it measures *support* (`Support`): dense similarity to the question
-(and how far it stands above the corpus and the next candidate), IDF-weighted coverage of the
-question's content terms by the sentence and its window, whether the sentence holds the kind of
-thing asked for (a date for "when", a quantity for "how many" …), and whether the numbers and named
-entities of the question occur in it ("Article 3" is not "Article 4"; a question about France is
-not answered by a sentence about Japan). One small learned scorer (`rag.scorer`, fitted on the dev
-split) turns these into P(the sentence answers). Three outcomes:
+For each retrieved sentence it measures *support* (`Support`, measured by `rag.measure`): dense
+similarity to the question (and how far it stands above the corpus and the next candidate),
+IDF-weighted coverage of the question's content terms by the sentence and its window, whether the
+sentence holds the kind of thing asked for (a date for "when", a quantity for "how many" …), and
+whether the numbers and named entities of the question occur in it ("Article 3" is not "Article
+4"; a question about France is not answered by a sentence about Japan). One small learned scorer
+(`rag.scorer`, fitted on the dev split) turns these into P(the sentence answers). Three outcomes:
 
 - **answer** — the best sentence passes the checks and P ≥ `direct_probability`: quoted, with
   corroborating sentences from other independent sources; a list question ("Which countries …",
@@ -25,74 +25,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from treaty_qa.rag.corroborate import SAME_FACT_COSINE, SHARED_VALUE_COSINE, same_fact
-from treaty_qa.rag.cues import (
-    ATTRIBUTE_TYPES,
-    answer_type,
-    asked_noun,
-    asks_for_list,
-    asks_future,
-    find_typed,
-    is_duration_unit,
-    numbers,
-    quantity_noun,
-    states_future,
-)
+from treaty_qa.rag.calibration import Calibration
+from treaty_qa.rag.corroborate import same_fact
+from treaty_qa.rag.cues import asks_for_list
+from treaty_qa.rag.measure import Meter
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
-from treaty_qa.rag.names import name_spans, named_spans
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer
 from treaty_qa.rag.scorer_weights import SCORER
-from treaty_qa.rag.support import (
-    Support,
-    candidate_features,
-    context_terms,
-    counted_elsewhere,
-    entities,
-    latin_script,
-    matches,
-    not_in_person,
-)
-from treaty_qa.rag.terms import TermStats, term_set, terms
+from treaty_qa.rag.support import Support, candidate_features, entities, latin_script
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
-LEAD_TYPES = {"date", "day", "year", "count", "article", "money"}  # precise enough to lead with
-# required in the sentence; person/place only rank (a paraphrase names them differently)
-GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Decision thresholds (see docs/decisions.md for how each was measured, all on dev)."""
-
-    # support = similarity + coverage_weight * coverage + z_weight * z (Latin-script questions):
-    # the ranking score of the former hand-fitted rule, kept as a tie-breaker and a feature
-    coverage_weight: float = 0.11
-    z_weight: float = 0.03
-    unknown_term_weight: float = 1.0  # weight of a term the corpus lacks, x mean IDF
-    context_credit: float = 0.35  # a term found only in the window counts this much
-    # P(answers) from the learned scorer needed for a direct answer, and for a list item
-    direct_probability: float = 0.5
-    list_probability: float = 0.35
-    lead_own_coverage: float = 0.5  # a lead needs the sentence itself to cover this much
-    # below these best dense cosines nothing is close: "none" instead of "closest"
-    closest_similarity_en: float = 0.805
-    closest_similarity: float = 0.775  # other scripts (ru, ko): cosine is all there is
-    # Russian/Korean questions are decided by the scorer too (its `other_script` feature; no
-    # term features): on 34 held-out dev questions its direct answers are right 0.82 of the time
-    # vs 0.59 for the former rule "cosine >= 0.775", and 1/10 unanswerable are answered directly
-    # vs 7/10 (docs/decisions.md)
-    max_closest: int = 3
-    max_list_items: int = 4
-    # another cluster's sentence says the same (rag/corroborate.py: no typed conflict and this
-    # cosine, or the lower one when both state the same year/date/number/article)
-    corroborate_cosine: float = SAME_FACT_COSINE
-    corroborate_shared_cosine: float = SHARED_VALUE_COSINE
-    related_cosine: float = 0.91  # a close sentence that is not the same fact: "See also", no claim
-    max_citations: int = 3
+__all__ = ["Calibration", "ExtractiveAnswerer"]  # Calibration: rag/calibration.py
 
 
 class ExtractiveAnswerer:
@@ -102,115 +49,12 @@ class ExtractiveAnswerer:
                  scorer: Scorer | None = None) -> None:
         self.cal = calibration or Calibration()
         self.scorer = scorer or SCORER
-
-    # --- support ----------------------------------------------------------------------------
-    def coverage(self, qterms: Sequence[str], hit: Hit, stats: TermStats,
-                 context_credit: float | None = None) -> float:
-        if not qterms:
-            return -1.0
-        credit = self.cal.context_credit if context_credit is None else context_credit
-        own = term_set(f"{hit.heading or ''} {hit.text}")
-        ctx = context_terms(hit.window, hit.title)
-        unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
-        total = got = 0.0
-        for t in dict.fromkeys(qterms):
-            w = stats.idf(t) if stats.known(t) else unknown_w
-            total += w
-            got += w if matches(t, own) else credit * w if matches(t, ctx) else 0
-        return got / total if total else -1.0
-
-    def unknown_share(self, qterms: Sequence[str], stats: TermStats) -> float:
-        """IDF share of the question's terms that no sentence of the corpus uses."""
-        unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
-        weights = [(stats.idf(t) if stats.known(t) else unknown_w, stats.known(t))
-                   for t in dict.fromkeys(qterms)]
-        total = sum(w for w, _ in weights)
-        return sum(w for w, known in weights if not known) / total if total else 0.0
+        self.meter = Meter(self.cal)
 
     def support(self, question: str, r: Retrieval, hit: Hit,
                 only_entity: str | None = None, asked: str | None = None) -> Support:
-        """Measure how well `hit` answers `question` (the standalone question); `asked` is what
-        the user typed (its question word decides the answer type: "Where were they deployed?"
-        after "How many troops…?" asks for a place); `only_entity` judges the hit for one entity
-        of a question that names several (the others' terms are then not required)."""
-        kind = answer_type(asked or question) or answer_type(question)
-        comparable = latin_script(question)
-        qterms = r.query_terms if comparable else []
-        if only_entity is not None:
-            others = set(entities(question)) - {only_entity}
-            qterms = [t for t in qterms if t not in others]
-        spans = (name_spans(asked or question, hit.text) if kind == "name" else
-                 named_spans(kind, asked or question, hit.text, r.places)
-                 if kind in ("locality", "organization") else
-                 [s for s in find_typed(kind, hit.text) if s.lower() not in question.lower()])
-        q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
-        evidence = f"{hit.heading or ''} {hit.window}"
-        ents = entities(question) if comparable else []
-        if only_entity is not None:
-            ents = [only_entity]
-        bag = term_set(evidence)
-        own = term_set(hit.text)
-        if kind == "count" and counted_elsewhere(asked or question, spans, hit.text):
-            spans = []  # it names what is asked about but counts something else
-        own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)
-        return Support(
-            hit=hit,
-            coverage=self.coverage(qterms, hit, r.stats),
-            type_ok=kind not in GATING_TYPES or bool(spans),
-            numbers_ok=q_nums <= numbers(evidence),
-            # an entity the corpus never mentions cannot be answered about; one it knows but this
-            # sentence lacks only lowers coverage (paraphrases name things differently)
-            entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
-                         and not not_in_person(asked or question, hit.text)),
-            entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
-            has_focus=self._focus(qterms, r.stats) in own if qterms else False,
-            coverage_weight=self.cal.coverage_weight,
-            z_weight=self.cal.z_weight,
-            z=(hit.similarity - r.sim_mean) / r.sim_std,
-            lead=self._lead(asked or question, kind, spans, hit.text, own_coverage, qterms),
-            own_coverage=own_coverage,
-            unknown_share=self.unknown_share(qterms, r.stats) if qterms else 0.0,
-            typed_span=bool(spans),
-            typed_question=kind is not None,
-            slot=self._slot(asked or question, own),
-        )
-
-    @staticmethod
-    def _slot(question: str, own: frozenset[str]) -> float:
-        noun = asked_noun(question)
-        if noun is None or not terms(noun):
-            return 0.5
-        return float(all(matches(t, own) for t in terms(noun)))
-
-    def _lead(self, question: str, kind: str | None, spans: list[str], sentence: str,
-              own_coverage: float, qterms: Sequence[str]) -> str | None:
-        """The typed span to put in front of the quote, or None: only a precise type, one
-        candidate span that is of the asked type in its own right, and a sentence that itself
-        covers the question (a lead read off an unrelated sentence would read as a fact)."""
-        if kind not in LEAD_TYPES or len({s.lower() for s in spans}) != 1:
-            return None
-        if own_coverage < self.cal.lead_own_coverage:  # -1: another script, nothing to check
-            return None
-        span = spans[0]
-        if kind == "count":
-            noun = terms(quantity_noun(span))
-            if not noun:
-                return None
-            asked_for = set(qterms) if qterms else set()
-            if not (noun[0] in asked_for or (is_duration_unit(noun[0])
-                                             and re.search(r"\bhow long\b", question, re.I))):
-                return None  # "10,000 soldiers" does not answer "how many hours"
-        when_will = kind in {"date", "day", "year"} and asks_future(question)
-        if when_will and not states_future(sentence):
-            return None  # a past date does not answer "when will"
-        return span
-
-    @staticmethod
-    def _focus(qterms: Sequence[str], stats: TermStats) -> str | None:
-        """The question's most specific term the corpus knows (highest IDF): "ratify" in "When
-        did Kim ratify the treaty?" — the sentence that answers usually says it."""
-        known = [t for t in qterms if stats.known(t)]
-        return max(known, key=stats.idf) if known else None
+        """How well `hit` answers `question` (`rag.measure.Meter.support`)."""
+        return self.meter.support(question, r, hit, only_entity=only_entity, asked=asked)
 
     def rank(self, supports: Sequence[Support]) -> list[Support]:
         """`supports` (in retrieval order) with their probability set, most probable first."""

@@ -1,8 +1,8 @@
 """What the extractive answerer measures about one retrieved sentence, and the scorer's view of it.
 
-`Support` holds the measurements (`rag.extractive.ExtractiveAnswerer.support` takes them: dense
-similarity and its z-score, IDF-weighted coverage of the question's terms by the sentence and its
-window, the asked type, numbers and entities); `candidate_features` turns one into the learned
+`Support` holds the measurements (`rag.measure.Meter.support` takes them: dense similarity and
+its z-score, IDF-weighted coverage of the question's terms by the sentence and its window, the
+asked type, numbers and entities); `candidate_features` turns one into the learned
 scorer's input (`FEATURES`, `rag.scorer`). The term helpers here are pure and cached: they are
 asked once per retrieved sentence per question.
 

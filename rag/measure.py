@@ -1,0 +1,158 @@
+"""How well one retrieved sentence supports a question (`Meter.support` → `Support`): the
+measurements the extractive answerer's scorer and hard checks read.
+
+Dense similarity and its z-score above the corpus mean; IDF-weighted coverage of the question's
+content terms by the sentence and its window; the asked type (`rag.cues`, `rag.names`) and whether
+the sentence holds a span of it; the question's numbers and named entities; the asked-for noun;
+and the typed *lead* that may be shown in front of a direct answer's quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from treaty_qa.rag.calibration import Calibration
+from treaty_qa.rag.cues import (
+    ATTRIBUTE_TYPES,
+    answer_type,
+    asked_noun,
+    asks_future,
+    find_typed,
+    is_duration_unit,
+    numbers,
+    quantity_noun,
+    states_future,
+)
+from treaty_qa.rag.models import Hit
+from treaty_qa.rag.names import name_spans, named_spans
+from treaty_qa.rag.retrieve import Retrieval
+from treaty_qa.rag.support import (
+    Support,
+    context_terms,
+    counted_elsewhere,
+    entities,
+    latin_script,
+    matches,
+    not_in_person,
+)
+from treaty_qa.rag.terms import TermStats, term_set, terms
+
+LEAD_TYPES = {"date", "day", "year", "count", "article", "money"}  # precise enough to lead with
+# required in the sentence; person/place only rank (a paraphrase names them differently)
+GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
+
+
+class Meter:
+    """Measures retrieved sentences against a question with `cal`'s weights."""
+
+    def __init__(self, cal: Calibration) -> None:
+        self.cal = cal
+
+    def coverage(self, qterms: Sequence[str], hit: Hit, stats: TermStats,
+                 context_credit: float | None = None) -> float:
+        if not qterms:
+            return -1.0
+        credit = self.cal.context_credit if context_credit is None else context_credit
+        own = term_set(f"{hit.heading or ''} {hit.text}")
+        ctx = context_terms(hit.window, hit.title)
+        unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
+        total = got = 0.0
+        for t in dict.fromkeys(qterms):
+            w = stats.idf(t) if stats.known(t) else unknown_w
+            total += w
+            got += w if matches(t, own) else credit * w if matches(t, ctx) else 0
+        return got / total if total else -1.0
+
+    def unknown_share(self, qterms: Sequence[str], stats: TermStats) -> float:
+        """IDF share of the question's terms that no sentence of the corpus uses."""
+        unknown_w = self.cal.unknown_term_weight * stats.mean_idf()
+        weights = [(stats.idf(t) if stats.known(t) else unknown_w, stats.known(t))
+                   for t in dict.fromkeys(qterms)]
+        total = sum(w for w, _ in weights)
+        return sum(w for w, known in weights if not known) / total if total else 0.0
+
+    def support(self, question: str, r: Retrieval, hit: Hit,
+                only_entity: str | None = None, asked: str | None = None) -> Support:
+        """Measure how well `hit` answers `question` (the standalone question); `asked` is what
+        the user typed (its question word decides the answer type: "Where were they deployed?"
+        after "How many troops…?" asks for a place); `only_entity` judges the hit for one entity
+        of a question that names several (the others' terms are then not required)."""
+        kind = answer_type(asked or question) or answer_type(question)
+        comparable = latin_script(question)
+        qterms = r.query_terms if comparable else []
+        if only_entity is not None:
+            others = set(entities(question)) - {only_entity}
+            qterms = [t for t in qterms if t not in others]
+        spans = (name_spans(asked or question, hit.text) if kind == "name" else
+                 named_spans(kind, asked or question, hit.text, r.places)
+                 if kind in ("locality", "organization") else
+                 [s for s in find_typed(kind, hit.text) if s.lower() not in question.lower()])
+        q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
+        evidence = f"{hit.heading or ''} {hit.window}"
+        ents = entities(question) if comparable else []
+        if only_entity is not None:
+            ents = [only_entity]
+        bag = term_set(evidence)
+        own = term_set(hit.text)
+        if kind == "count" and counted_elsewhere(asked or question, spans, hit.text):
+            spans = []  # it names what is asked about but counts something else
+        own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)
+        return Support(
+            hit=hit,
+            coverage=self.coverage(qterms, hit, r.stats),
+            type_ok=kind not in GATING_TYPES or bool(spans),
+            numbers_ok=q_nums <= numbers(evidence),
+            # an entity the corpus never mentions cannot be answered about; one it knows but this
+            # sentence lacks only lowers coverage (paraphrases name things differently)
+            entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
+                         and not not_in_person(asked or question, hit.text)),
+            entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
+            has_focus=self._focus(qterms, r.stats) in own if qterms else False,
+            coverage_weight=self.cal.coverage_weight,
+            z_weight=self.cal.z_weight,
+            z=(hit.similarity - r.sim_mean) / r.sim_std,
+            lead=self._lead(asked or question, kind, spans, hit.text, own_coverage, qterms),
+            own_coverage=own_coverage,
+            unknown_share=self.unknown_share(qterms, r.stats) if qterms else 0.0,
+            typed_span=bool(spans),
+            typed_question=kind is not None,
+            slot=self._slot(asked or question, own),
+        )
+
+    @staticmethod
+    def _slot(question: str, own: frozenset[str]) -> float:
+        noun = asked_noun(question)
+        if noun is None or not terms(noun):
+            return 0.5
+        return float(all(matches(t, own) for t in terms(noun)))
+
+    def _lead(self, question: str, kind: str | None, spans: list[str], sentence: str,
+              own_coverage: float, qterms: Sequence[str]) -> str | None:
+        """The typed span to put in front of the quote, or None: only a precise type, one
+        candidate span that is of the asked type in its own right, and a sentence that itself
+        covers the question (a lead read off an unrelated sentence would read as a fact)."""
+        if kind not in LEAD_TYPES or len({s.lower() for s in spans}) != 1:
+            return None
+        if own_coverage < self.cal.lead_own_coverage:  # -1: another script, nothing to check
+            return None
+        span = spans[0]
+        if kind == "count":
+            noun = terms(quantity_noun(span))
+            if not noun:
+                return None
+            asked_for = set(qterms) if qterms else set()
+            if not (noun[0] in asked_for or (is_duration_unit(noun[0])
+                                             and re.search(r"\bhow long\b", question, re.I))):
+                return None  # "10,000 soldiers" does not answer "how many hours"
+        when_will = kind in {"date", "day", "year"} and asks_future(question)
+        if when_will and not states_future(sentence):
+            return None  # a past date does not answer "when will"
+        return span
+
+    @staticmethod
+    def _focus(qterms: Sequence[str], stats: TermStats) -> str | None:
+        """The question's most specific term the corpus knows (highest IDF): "ratify" in "When
+        did Kim ratify the treaty?" — the sentence that answers usually says it."""
+        known = [t for t in qterms if stats.known(t)]
+        return max(known, key=stats.idf) if known else None
