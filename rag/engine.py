@@ -277,8 +277,15 @@ class QAEngine:
             else:
                 configured = self.settings.openai_api_key or self.settings.openai_base_url
                 notices.append((configured and self.startup_notice) or NO_LLM)
-        return Question(asked=text, text=q, standalone=self._standalone(q, past), history=past,
-                        notices=tuple(notices))
+        standalone = self._standalone(q, past)
+        sources, search = self.retriever.outlets.named(standalone)
+        if sources:
+            names = sorted({self.retriever.outlets.names[d] for d in sources})
+            notices.append(f"Searched only {' and '.join(names)}: the question names "
+                           f"{'it' if len(names) == 1 else 'them'}.")
+        return Question(asked=text, text=q, standalone=standalone, history=past,
+                        notices=tuple(notices), sources=sources,
+                        search=search if sources else "")
 
     def _standalone(self, q: str, history: tuple[str, ...]) -> str:
         if not history or not is_followup(q):

@@ -91,7 +91,7 @@ class ExtractiveAnswerer:
     def best_sources(self, question: Question, retrieval: Retrieval, n: int) -> Retrieval:
         """`retrieval` with only its `n` most probable answering sentences (the scorer's order),
         for a generator that should read few sources: a small local model."""
-        supports = self.rank([self.support(question.standalone, retrieval, h, asked=question.text)
+        supports = self.rank([self.support(question.searched, retrieval, h, asked=question.text)
                               for h in retrieval.hits])
         return replace(retrieval, hits=[s.hit for s in supports[:n]])
 
@@ -100,7 +100,7 @@ class ExtractiveAnswerer:
                       confidence="none")
 
     def _answer(self, q: Question, retrieval: Retrieval) -> Answer:
-        question, standalone = q.text, q.standalone
+        question, standalone = q.text, q.searched
         if not re.search(r"[^\W\d_]", standalone):  # no word in any script ("🍕🍕?")
             return self._none(question)
         supports = self.rank([self.support(standalone, retrieval, h, asked=question)
@@ -161,7 +161,7 @@ class ExtractiveAnswerer:
     def _per_entity(self, r: Retrieval) -> list[Support]:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []
         when any entity has none (a partial answer would read as a complete one)."""
-        standalone = r.question.standalone
+        standalone = r.question.searched
         ents = list(dict.fromkeys(entities(standalone))) if latin_script(standalone) else []
         if len(ents) < 2:
             return []

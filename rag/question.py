@@ -41,7 +41,8 @@ class Question:
     `asked` is what the user typed; `text` is it cleaned (`clean_question`), Unicode-normalized
     (`rag.terms.normalize`) and truncated to `max_question_chars`; `standalone` is `text` with a
     follow-up condensed against `history` (the earlier questions, cleaned, most recent last), and
-    equals `text` otherwise; `notices` say what preparing did (truncation, why no LLM).
+    equals `text` otherwise; `notices` say what preparing did (truncation, why no LLM, which
+    outlets alone were searched); `sources` and `search`: see `searched`.
 
     >>> q = Question.plain("Which UN Charter article is cited?")
     >>> q.standalone == q.text == q.asked, q.condensed
@@ -53,12 +54,22 @@ class Question:
     standalone: str
     history: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
+    # the documents of the outlets the question names (only they are searched, `rag.outlets`)
+    # and the standalone question without those names ("" when it names none)
+    sources: tuple[str, ...] = ()
+    search: str = ""
 
     @classmethod
     def plain(cls, text: str) -> Question:
         """A question searched and judged as given (no history, no cleaning): for callers that
         query the retriever directly (tests, benchmarks, the llama-index adapter)."""
         return cls(asked=text, text=text, standalone=text)
+
+    @property
+    def searched(self) -> str:
+        """What retrieval and the extractive checks read: `standalone`, less the names of the
+        outlets it names ("What did The Diplomatic Insight report …" → "What did it report …")."""
+        return self.search or self.standalone
 
     @property
     def condensed(self) -> bool:

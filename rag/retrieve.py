@@ -41,6 +41,7 @@ from treaty_qa.rag.cues import without_cue_words
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import placed_names
+from treaty_qa.rag.outlets import Outlets
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
@@ -129,6 +130,7 @@ class HybridRetriever:
     adjacent: list[tuple[int, ...]]  # per row: rows of the sentences before and after it
     tainted: frozenset[str]  # doc ids holding an instruction-like sentence (rag.guard)
     places: frozenset[str]  # names some sentence places as a locality ("to North Korea")
+    outlets: Outlets  # the documents' outlets, as a question may name them (rag.outlets)
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
                  rrf_k_dense: int = 10, rrf_k_sparse: int = 60,
@@ -175,6 +177,7 @@ class HybridRetriever:
                  "adjacent": adjacent, "context": context_view(vectors, adjacent),
                  "tainted": tainted,
                  "places": frozenset(n for t in texts for n in placed_names(t)),
+                 "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms), "bm25": bm25, "sim_mu": mu,
                  "sim_cov": (centred.T @ centred) / max(len(v64), 1)}
@@ -217,6 +220,16 @@ class HybridRetriever:
         order = np.argsort(-score, kind="stable")[:n]
         return [(rows[i], float(score[i])) for i in order]
 
+    def scoped_dense(self, qvec: np.ndarray, docs: frozenset[str]) -> list[tuple[int, float]]:
+        """`dense` over the sentences of `docs` only, every one of them scored (a question that
+        names an outlet searches its few documents exhaustively)."""
+        rows = [i for i, m in enumerate(self.metas) if m["doc_id"] in docs]
+        if not rows:
+            return []
+        score = self.vectors[rows] @ qvec + NEIGHBOUR_WEIGHT * (self.context[rows] @ qvec)
+        order = np.argsort(-score, kind="stable")[:self.candidates]
+        return [(rows[i], float(score[i])) for i in order]
+
     def informative(self, qterms: list[str]) -> list[str]:
         """Query terms the corpus knows and that are not near-ubiquitous in it (document
         frequency <= MAX_DF): "north", "korea", "russia" match most sentences here and only add
@@ -238,12 +251,13 @@ class HybridRetriever:
         return len(self.informative(qterms)) / len(qterms) if qterms else 0.0
 
     def retrieve(self, question: Question | str, top_k: int) -> Retrieval:
-        """Fused, de-duplicated top_k hits for the question's `standalone` text (a follow-up is
-        searched as resolved against the earlier questions, `rag.chat`); a plain string is searched
-        as given."""
+        """Fused, de-duplicated top_k hits for the question's `searched` text (a follow-up is
+        searched as resolved against the earlier questions, `rag.chat`; a question naming an
+        outlet, in that outlet's documents only, `rag.outlets`); a plain string is searched as
+        given."""
         if isinstance(question, str):
             question = Question.plain(question)
-        text = question.standalone
+        text = question.searched  # without the names of outlets it names: searched as a filter
         qterms = terms(without_cue_words(text))  # content terms: "year" in "which year" is not
         if not self.ids:
             return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms, self.stats)
@@ -256,8 +270,12 @@ class HybridRetriever:
                   top_k: int) -> Retrieval:
         if not self.ids:
             return Retrieval(question, [], qvec, qterms, self.stats)
-        dense = self.dense(qvec, self.candidates)
-        sparse = self.sparse(qterms, self.candidates)
+        only = frozenset(question.sources)
+        dense = self.scoped_dense(qvec, only) if only else self.dense(qvec, self.candidates)
+        sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
+        if only:  # a question naming an outlet: its documents alone
+            sparse = [(r, s) for r, s in sparse if self.metas[r]["doc_id"] in only]
+            sparse = sparse[:self.candidates]
         w_sparse = self.sparse_weight * self.bm25_weight(qterms)
         fused: dict[int, float] = {}
         for rank, (row, _) in enumerate(dense):

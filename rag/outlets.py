@@ -1,0 +1,108 @@
+"""Questions that name a source: "What did The Diplomatic Insight report about …?", "According to
+conflictwatcher, when …?", "When was TDI's report dated?".
+
+An outlet is in the documents' metadata, not in their sentences, so a question naming one had its
+name counted as a term no sentence holds (and as an entity the corpus never mentions): such
+questions were never answered directly, some were told "the sources don't say". `named_outlets`
+finds the outlets a question names — by their name with or without "the", a web domain without its
+ending ("conflictwatcher.com" as "conflictwatcher" or "Conflict Watcher"), or the initials of a name
+of three or more words written in capitals ("TDI") — and gives the documents to search and the
+question with each mention taken out, which is what retrieval and the checks then read.
+
+>>> outlets = {"tdi": "The Diplomatic Insight", "cw": "conflictwatcher.com", "x": "inkl"}
+>>> named_outlets("According to The Diplomatic Insight, when was the pact signed?", outlets)
+(('tdi',), 'when was the pact signed?')
+>>> named_outlets("What did Conflict Watcher say about Kursk?", outlets)
+(('cw',), 'What did it say about Kursk?')
+>>> named_outlets("When was TDI's report dated?", outlets)
+(('tdi',), 'When was its report dated?')
+>>> named_outlets("What did the diplomatic corps say?", outlets)
+((), 'What did the diplomatic corps say?')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_WORD = re.compile(r"[\w.&'’-]+")
+_DOMAIN_END = re.compile(r"\.(?:com|org|net|info|news|co\.uk|co|io|us|uk)$", re.I)
+_POSSESSIVE = re.compile(r"['’]s$")
+_MAX_WORDS = 6
+
+
+def _key(text: str) -> str:
+    """Lower-case letters and digits only, without a leading "the" or a domain ending."""
+    text = _DOMAIN_END.sub("", re.sub(r"^(?:https?://)?(?:www\.)?", "", text.strip(), flags=re.I))
+    text = re.sub(r"^the\s+", "", text, flags=re.I)
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def outlet_keys(outlet: str) -> set[str]:
+    """The forms a question may use for `outlet` (see `_key`): its name, and its initials when it
+    has three or more words ("The Diplomatic Insight" → "tdi"). Keys under 4 letters other than
+    initials are dropped: too likely to be an ordinary word.
+
+    >>> sorted(outlet_keys("The Diplomatic Insight")), sorted(outlet_keys("conflictwatcher.com"))
+    (['diplomaticinsight', 'tdi'], ['conflictwatcher'])
+    """
+    keys = {k for k in [_key(outlet)] if len(k) >= 4}
+    words = re.findall(r"[A-Za-z]+", outlet)
+    if len(words) >= 3:
+        keys.add("".join(w[0] for w in words).lower())
+    return keys
+
+
+class Outlets:
+    """The outlets of the indexed documents (doc id → outlet name), indexed by `outlet_keys`."""
+
+    def __init__(self, outlets: Mapping[str, str]) -> None:
+        self.order = list(outlets)
+        self.names = dict(outlets)
+        self.keys: dict[str, set[str]] = {}
+        self.initials: set[str] = set()
+        for doc_id, outlet in outlets.items():
+            words = re.findall(r"[A-Za-z]+", outlet)
+            for k in outlet_keys(outlet):
+                self.keys.setdefault(k, set()).add(doc_id)
+                if len(words) >= 3 and k == "".join(w[0] for w in words).lower():
+                    self.initials.add(k)
+
+    def named(self, question: str) -> tuple[tuple[str, ...], str]:
+        """(doc ids whose outlet `question` names, in document order; the question with each
+        mention removed: "according to X," goes, "X's" becomes "its", another "X" becomes
+        "it"). Initials count only written in capitals."""
+        if not self.keys:
+            return (), question
+        words = list(_WORD.finditer(question))
+        found: set[str] = set()
+        spans: list[tuple[int, int, bool]] = []  # start, end, possessive
+        i = 0
+        while i < len(words):
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                start, end = words[i].start(), words[i + n - 1].end()
+                bare = _POSSESSIVE.sub("", question[start:end])
+                ids = self.keys.get(_key(bare))
+                if ids and (_key(bare) not in self.initials or bare.isupper()):
+                    found |= ids
+                    spans.append((start, end, bare != question[start:end]))
+                    i += n
+                    break
+            else:
+                i += 1
+        if not found:
+            return (), question
+        out = question
+        for start, end, possessive in reversed(spans):
+            before = out[:start]
+            lead = re.search(r"\b(?:[Aa]ccording to|[Pp]er)\s+(?:the\s+)?$", before)
+            if lead and not possessive:  # "According to X, when …" → "when …"
+                out = before[:lead.start()] + re.sub(r"^\s*,?\s*", "", out[end:])
+            else:
+                out = before + ("its" if possessive else "it") + out[end:]
+        return tuple(sorted(found, key=self.order.index)), out.strip()
+
+
+def named_outlets(question: str, outlets: Mapping[str, str]) -> tuple[tuple[str, ...], str]:
+    """`Outlets(outlets).named(question)`."""
+    return Outlets(outlets).named(question)
