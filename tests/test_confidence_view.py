@@ -13,6 +13,7 @@ import pytest
 from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 from treaty_qa.ui import export, render
+from treaty_qa.ui.escape import esc
 
 ARTICLE = ("Putin and Kim met in Pyongyang. The two leaders took turns in the driver seat of an "
            "Aurus limousine. Kim gave Putin a pair of Pungsan dogs.")
@@ -67,7 +68,7 @@ def test_closest_reply_is_a_box_of_quotes_with_chips_not_an_answer() -> None:
     html = render.answer_html(closest(), lookup, 2)
     box = re.search(r'<div class="tq-closest" role="status">(.*?)</ol></div>', html)
     assert box, html
-    assert f'<div class="tq-closest-title">{render.esc(CLOSEST_TEXT)}</div>' in box.group(1)
+    assert f'<div class="tq-closest-title">{esc(CLOSEST_TEXT)}</div>' in box.group(1)
     items = re.findall(r"<li>(.*?)</li>", box.group(1))
     assert len(items) == 2
     for n, (item, quote) in enumerate(zip(items, QUOTES, strict=True), 1):
@@ -118,7 +119,7 @@ def test_understood_as_line_is_shown_under_every_kind_of_reply_and_escaped(make:
     html = render.answer_html(ans, lookup, 0)
     line = re.search(r'<div class="tq-understood" role="note">(.*?)</div>', html)
     assert line and line.group(1) == ("Understood as: <q>What did Kim do "
-                                      f"{render.esc(EVIL)}?</q>")
+                                      f"{esc(EVIL)}?</q>")
     assert "<script" not in html and "<img" not in html
     if "tq-sources-toggle" in html:  # under the reply, above its sources
         assert html.index("tq-understood") < html.index("tq-sources-toggle")

@@ -217,7 +217,7 @@ def test_pdf_citations_are_verbatim_and_on_their_page(engine_lab: QAEngine,
 
 def test_show_in_article_opens_the_cited_pdf_page_only(engine_lab: QAEngine) -> None:
     """The chat's "Show in article" view of a PDF citation: its page, the quote marked."""
-    from treaty_qa.ui.render import article_html
+    from treaty_qa.ui.sources import article_html
 
     for question, (page, _) in KORVATH_QUESTIONS.items():
         top = engine_lab.ask(question).citations[0]

@@ -21,7 +21,7 @@ from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.settings import Settings
 from treaty_qa.ui.export import conversation_markdown
-from treaty_qa.ui.render import source_html
+from treaty_qa.ui.sources import source_html
 
 TREATY = """Harbor Accord between Velmora and Astrel
 

@@ -298,6 +298,7 @@ def _answer(**kw: Any) -> Answer:
 
 def test_render_escapes_every_text_from_questions_and_documents() -> None:
     from treaty_qa.ui import render
+    from treaty_qa.ui.escape import esc
 
     ans = _answer()
     article = f"Intro. {ans.citations[0].quote} Outro {EVIL}"
@@ -305,7 +306,7 @@ def test_render_escapes_every_text_from_questions_and_documents() -> None:
         [ans], lambda _: article) + render.question_html(ans.question)
     assert "<script" not in html and "<img" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 6
-    assert f"<mark>{render.esc(ans.citations[0].quote)}</mark>" in html
+    assert f"<mark>{esc(ans.citations[0].quote)}</mark>" in html
     assert "outlet unknown · date unknown" in html
     assert "\n\n" not in html  # one HTML block for the Markdown renderer
 
@@ -349,8 +350,9 @@ def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) 
     assert md.lower().replace("’", "'").count("the sources don't say") == 1
 
 
-@pytest.mark.parametrize("name", [f"treaty_qa.ui.{m}" for m in ("render", "export", "uploads",
-                                                               "launch", "app")])
+@pytest.mark.parametrize("name", [f"treaty_qa.ui.{m}" for m in ("render", "sources", "escape",
+                                                               "export", "uploads", "launch",
+                                                               "app")])
 def test_ui_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0

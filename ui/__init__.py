@@ -1,2 +1,3 @@
 """The Gradio chat: `ui.app.create_app` builds it, `ui.launch.launch` serves it, `ui.render`
-turns answers into HTML and Markdown, `ui.uploads` checks and saves uploaded articles."""
+turns answers into HTML (a cited source's card: `ui.sources`) and `ui.export` into Markdown,
+`ui.uploads` checks and saves uploaded articles."""

@@ -26,6 +26,7 @@ from treaty_qa.rag.models import Answer, Reset
 from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
 from treaty_qa.ui import export, render, timeline_view
+from treaty_qa.ui.escape import esc
 from treaty_qa.ui.uploads import add_upload, received_upload
 from treaty_qa.ui.urls import fetch_draft, save_and_index
 
@@ -201,7 +202,7 @@ class ChatApp:
     def documents_status(self) -> Any:
         """The Documents tab's status line on page load: why the table is empty, if it is."""
         error = self._documents()[1]
-        return f'<div class="tq-status-bad">✗ {render.esc(error)}</div>' if error else gr.skip()
+        return f'<div class="tq-status-bad">✗ {esc(error)}</div>' if error else gr.skip()
 
     # --- API -----------------------------------------------------------------------------
     def ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
@@ -296,12 +297,12 @@ class ChatApp:
                 dest = add_upload(self.engine, src, Path(file).name, GradioProgress(progress))
             doc = next((d for d in self.engine.documents() if d.doc_id == doc_id_for(dest)), None)
         except TreatyQAError as e:
-            status = f'<div class="tq-status-bad">✗ Not added: {render.esc(e)}</div>'
+            status = f'<div class="tq-status-bad">✗ Not added: {esc(e)}</div>'
             return status, gr.skip(), gr.skip(), None
         what = (f"“{doc.title}” ({doc.sentences} sentence{'s' if doc.sentences != 1 else ''})"
                 if doc else dest.name)
-        status = (f'<div class="tq-status-ok">✓ Added {render.esc(what)} as '
-                  f"{render.esc(dest.name)}. Ask about it now.</div>")
+        status = (f'<div class="tq-status-ok">✓ Added {esc(what)} as '
+                  f"{esc(dest.name)}. Ask about it now.</div>")
         return status, self.document_rows(), self.header(), None
 
     def add_page(self, url: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
@@ -318,11 +319,11 @@ class ChatApp:
             with self.lock.write():
                 added = save_and_index(self.engine, draft, GradioProgress(progress))
         except TreatyQAError as e:
-            status = f'<div class="tq-status-bad">✗ Not added: {render.esc(e)}</div>'
+            status = f'<div class="tq-status-bad">✗ Not added: {esc(e)}</div>'
             return status, gr.skip(), gr.skip(), gr.skip()
         what = f"“{added.title}” ({added.sentences} sentence{'s' if added.sentences != 1 else ''})"
-        status = (f'<div class="tq-status-ok">✓ Added {render.esc(what)} from '
-                  f"{render.esc(added.url)} as {render.esc(added.path.name)}. Ask about it "
+        status = (f'<div class="tq-status-ok">✓ Added {esc(what)} from '
+                  f"{esc(added.url)} as {esc(added.path.name)}. Ask about it "
                   "now.</div>")
         return status, self.document_rows(), self.header(), ""
 
@@ -348,9 +349,9 @@ class ChatApp:
         try:
             done = self.remove(doc_id, confirm)
         except gr.Error as e:
-            return (f'<div class="tq-status-bad">✗ Not removed: {render.esc(e.message)}</div>',
+            return (f'<div class="tq-status-bad">✗ Not removed: {esc(e.message)}</div>',
                     gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        return (f'<div class="tq-status-ok">✓ {render.esc(done["message"])}</div>',
+        return (f'<div class="tq-status-ok">✓ {esc(done["message"])}</div>',
                 self.document_rows(), self.header(), self.remove_choices(), False)
 
     def remove_choices(self) -> Any:

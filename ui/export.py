@@ -13,7 +13,8 @@ from datetime import datetime
 
 from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.texts import CLOSEST_TEXT, NOT_IN_SOURCES, UNDERSTOOD_AS
-from treaty_qa.ui.render import abstention_detail, slot_label, source_meta
+from treaty_qa.ui.render import abstention_detail, slot_label
+from treaty_qa.ui.sources import source_meta
 
 
 def _md(text: str) -> str:

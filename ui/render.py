@@ -1,8 +1,9 @@
-"""Answers and conversations as HTML, for the chat (the Markdown export is `ui.export`).
+"""Answers and conversations as HTML, for the chat (the Markdown export is `ui.export`; a cited
+source's card is `ui.sources`).
 
 Pure functions: no Gradio, no engine. Every piece of text that comes from a question or a document
-goes through `html.escape` here, so a `<script>` in either shows as text. The HTML has no blank
-lines, so Gradio's Markdown renderer treats each message as one raw HTML block and leaves it alone.
+is escaped (`ui.escape`), so a `<script>` in either shows as text. The HTML has no blank lines, so
+Gradio's Markdown renderer treats each message as one raw HTML block and leaves it alone.
 Gradio's chat sanitizer (Amuchina's default allow-list) drops every `data-*` attribute but keeps
 `id`, `class`, `role`, `title`, `open`, `hidden` and `#…` hrefs, so a chip names its answer and
 source in its href (`#tq-src-TURN-N`) and cards are found by id.
@@ -13,80 +14,25 @@ source in its href (`#tq-src-TURN-N`) and cards are found by id.
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from treaty_qa.rag.citations import citation_label
 from treaty_qa.rag.models import Answer, Citation
 from treaty_qa.texts import CLOSEST_TEXT, NOT_IN_SOURCES, UNDERSTOOD_AS
+from treaty_qa.ui.escape import esc, esc_lines
+from treaty_qa.ui.sources import ArticleLookup, corroboration_html, source_meta, sources_html
 
-ArticleLookup = Callable[[str], str | None]
 MARKER = re.compile(r"\[(\d{1,3})\]")
-ARTICLE_CHARS = 12_000  # article text shown around a quote; longer articles are trimmed
-
-
-def esc(text: object) -> str:
-    """Escape text for HTML content and attributes.
-
-    >>> esc('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
-    """
-    return html.escape(str(text), quote=True)
-
-
-def _lines(text: str) -> str:
-    """Escaped text with line breaks as <br> (no raw newlines: they would end the HTML block)."""
-    return "<br>".join(esc(line) for line in text.split("\n"))
-
-
-def meta_text(outlet: str | None, published: str | None) -> str:
-    """'outlet · date' with "unknown" for what the article does not state.
-
-    >>> meta_text(None, "2024-06-20")
-    'outlet unknown · 2024-06-20'
-    """
-    return f"{outlet or 'outlet unknown'} · {published or 'date unknown'}"
-
-
-def source_meta(c: Citation) -> str:
-    """The line under a source's title: "outlet · date", or its label (`citation_label`, URL
-    aside) when it has a page, a treaty article or a URL.
-
-    >>> source_meta(Citation(1, "d", "Treaty", None, None, "q", 0, 1, 0.5, article="4", page=2))
-    'Treaty, Article 4 · p. 2'
-    """
-    if c.page or c.article or c.url:
-        return citation_label(c, with_url=False)
-    return meta_text(c.outlet, c.published)
-
-
-def url_html(url: str | None) -> str:
-    """A source URL as a link that opens in a new tab (only http/https; anything else, e.g. a
-    `javascript:` URL from someone's front matter, is shown as text).
-
-    >>> url_html("https://example.org/a?b=1&c=<2>")  # doctest: +NORMALIZE_WHITESPACE
-    '<a class="tq-url" href="https://example.org/a?b=1&amp;c=&lt;2&gt;" target="_blank"
-    rel="noopener noreferrer">https://example.org/a?b=1&amp;c=&lt;2&gt;</a>'
-    >>> url_html("javascript:alert(1)")
-    '<span class="tq-url">javascript:alert(1)</span>'
-    """
-    if not url:
-        return ""
-    if not re.match(r"https?://", url, re.IGNORECASE):
-        return f'<span class="tq-url">{esc(url)}</span>'
-    return (f'<a class="tq-url" href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
-            f"{esc(url)}</a>")
 
 
 def question_html(question: str) -> str:
-    return f'<div class="tq-question">{_lines(question)}</div>'
+    return f'<div class="tq-question">{esc_lines(question)}</div>'
 
 
 def streaming_html(text: str, notice: str | None = None) -> str:
     """The answer while it streams: plain escaped text and a cursor (and why it restarted)."""
     note = f'<ul class="tq-notices"><li>{esc(notice)}</li></ul>' if notice else ""
-    return (f'<div class="tq-answer tq-streaming">{note}{_lines(text)}'
+    return (f'<div class="tq-answer tq-streaming">{note}{esc_lines(text)}'
             '<span class="tq-cursor"></span></div>')
 
 
@@ -143,77 +89,10 @@ def answer_text_html(ans: Answer, turn: int) -> str:
         text, lead = text[len(ans.lead):], f'<b class="tq-lead">{esc(ans.lead)}</b>'
     parts = [lead]
     for piece, bad in _segments(text, ans.unsupported):
-        body = _markers(_lines(piece), by_n, turn)
+        body = _markers(esc_lines(piece), by_n, turn)
         parts.append(f'<span class="tq-unsupported" title="No citation supports this sentence">'
                      f'{body}</span>' if bad else body)
     return "".join(parts)
-
-
-def page_bounds(article: str, start: int, end: int) -> tuple[int, int, int]:
-    """(page number, first offset, end offset) of the PDF page holding `article[start:end]`:
-    pages of a cleaned PDF are separated by form-feed lines (`index.corpus.PAGE_BREAK`).
-
-    >>> text = "Kim met Putin.\\n\\f\\nThey signed.\\n\\f\\nThe end."
-    >>> page, lo, hi = page_bounds(text, 17, 29)
-    >>> page, text[lo:hi]
-    (2, 'They signed.')
-    """
-    lo = article.rfind("\f", 0, start) + 1
-    hi = article.find("\f", end)
-    hi = len(article) if hi < 0 else hi
-    while lo < start and article[lo] == "\n":
-        lo += 1
-    while hi > end and article[hi - 1] == "\n":
-        hi -= 1
-    return article.count("\f", 0, start) + 1, lo, hi
-
-
-def article_html(article: str | None, c: Citation) -> str:
-    """The escaped article with the quote in a <mark>; trimmed around the quote if very long.
-    A PDF (a citation with a page) shows the page holding the quote under a "Page N" header."""
-    if not article or article[c.start:c.end] != c.quote:
-        return '<div class="tq-article tq-missing">The article is no longer in the index.</div>'
-    first, last, page_head = 0, len(article), ""
-    if c.page is not None:
-        page, first, last = page_bounds(article, c.start, c.end)
-        page_head = f'<div class="tq-page-head">Page {page}</div>'
-    lo = max(first, c.start - ARTICLE_CHARS // 2)
-    hi = min(last, c.end + ARTICLE_CHARS // 2)
-    head = "… " if lo > first else ""
-    tail = " …" if hi < last else ""
-    return (f'<div class="tq-article">{page_head}{head}{_lines(article[lo:c.start])}'
-            f'<mark>{_lines(c.quote)}</mark>{_lines(article[c.end:hi])}{tail}</div>')
-
-
-def source_html(c: Citation, article: str | None, turn: int, where: str) -> str:
-    """One cited source: title, outlet and date, the quote, and the quote inside its article."""
-    also = (f'<div class="tq-also">Also reported by {c.also_reported_by} other independent '
-            f'source{"s" if c.also_reported_by != 1 else ""}</div>' if c.also_reported_by else "")
-    return (f'<div class="tq-source" id="tq-{where}-{turn}-{c.n}">'
-            f'<div class="tq-source-head"><span class="tq-num">{c.n}</span>'
-            f'<span class="tq-title">{esc(c.title)}</span></div>'
-            f'<div class="tq-meta">{esc(source_meta(c))}{" · " if c.url else ""}'
-            f'{url_html(c.url)}</div>'
-            f'<blockquote class="tq-quote">{_lines(c.quote)}</blockquote>{also}'
-            f'<details class="tq-in-article">'
-            f'<summary>Show in article</summary>{article_html(article, c)}</details></div>')
-
-
-def corroboration_html(ans: Answer) -> str:
-    if ans.corroboration > 1:
-        return (f'<div class="tq-corroboration">Reported by {ans.corroboration} independent '
-                f'sources</div>')
-    return ""
-
-
-def sources_html(ans: Answer, lookup: ArticleLookup, turn: int, where: str = "src") -> str:
-    """The cited sources' cards (a closest reply's passages claim nothing: no corroboration)."""
-    if not ans.citations:
-        return ""
-    cards = "".join(source_html(c, lookup(c.doc_id), turn, where)
-                    for c in ans.cited_or_flagged())  # + the other side of "Sources differ"
-    tally = corroboration_html(ans) if ans.confidence == "answer" else ""
-    return f'<div class="tq-sources">{tally}{cards}</div>'
 
 
 def notices_html(ans: Answer) -> str:
@@ -274,13 +153,13 @@ def understood_html(ans: Answer) -> str:
 def closest_html(ans: Answer, turn: int) -> str:
     """A closest reply: a titled box of verbatim passages, each with its citation chip, built
     from the citations (the answer text repeats them) and claiming nothing."""
-    items = "".join(f'<li><span class="tq-closest-quote">“{_lines(c.quote)}”</span>'
+    items = "".join(f'<li><span class="tq-closest-quote">“{esc_lines(c.quote)}”</span>'
                     f'{_chip(c, turn)}<span class="tq-closest-meta">{esc(c.title)} · '
                     f"{esc(source_meta(c))}</span></li>"
                     for c in sorted(ans.citations, key=lambda c: c.n))
     rest = ans.answer.removeprefix(CLOSEST_TEXT).strip()
     body = (f'<ol class="tq-closest-list">{items}</ol>' if items
-            else _lines(rest) if rest else "")
+            else esc_lines(rest) if rest else "")
     return (f'<div class="tq-closest" role="status"><div class="tq-closest-title">'
             f"{esc(CLOSEST_TEXT)}</div>{body}</div>")
 
@@ -316,7 +195,7 @@ def disagreements_html(ans: Answer, turn: int) -> str:
     for d in ans.disagreements:
         items = "".join(
             f'<li><b class="tq-disagree-value">{esc(c.value)}</b> — '
-            f'<span class="tq-disagree-quote">“{_lines(c.citation.quote)}”</span>'
+            f'<span class="tq-disagree-quote">“{esc_lines(c.citation.quote)}”</span>'
             f'{_chip(c.citation, turn)}<span class="tq-disagree-meta">{esc(c.citation.title)}'
             f" · {esc(source_meta(c.citation))}</span></li>" for c in d.claims)
         boxes.append(f'<div class="tq-disagree" role="note"><div class="tq-disagree-title">'
@@ -332,7 +211,7 @@ def answer_html(ans: Answer, lookup: ArticleLookup, turn: int) -> str:
     if ans.confidence == "none":
         rest = abstention_detail(ans.answer)
         body = (f'<div class="tq-abstain" role="status"><div class="tq-abstain-title">'
-                f"{esc(NOT_IN_SOURCES.rstrip('.'))}</div>{_lines(rest) if rest else ''}</div>")
+                f"{esc(NOT_IN_SOURCES.rstrip('.'))}</div>{esc_lines(rest) if rest else ''}</div>")
         return f"{head}{body}{understood_html(ans)}</div>"
     label = "Sources" if ans.confidence == "answer" else "Closest passages"
     details = (f'<details class="tq-sources-toggle"><summary>{label} '

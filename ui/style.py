@@ -1,6 +1,6 @@
 """How the chat looks: the Gradio theme (local fonts only: nothing is fetched at run time), the CSS
-for the HTML that `ui.render` produces, and the small script that makes citation chips reveal
-their quote inside the article. Gradio 6 takes all three as `launch()` arguments."""
+for the HTML that `ui.render` and `ui.sources` produce, and the small script that makes citation
+chips reveal their quote inside the article. Gradio 6 takes all three as `launch()` arguments."""
 
 from __future__ import annotations
 
