@@ -5,9 +5,10 @@ An outlet is in the documents' metadata, not in their sentences, so a question n
 name counted as a term no sentence holds (and as an entity the corpus never mentions): such
 questions were never answered directly, some were told "the sources don't say". `named_outlets`
 finds the outlets a question names — by their name with or without "the", a web domain without its
-ending ("conflictwatcher.com" as "conflictwatcher" or "Conflict Watcher"), or the initials of a name
-of three or more words written in capitals ("TDI") — and gives the documents to search and the
-question with each mention taken out, which is what retrieval and the checks then read.
+ending ("conflictwatcher.com" as "conflictwatcher" or "Conflict Watcher"), or, written in
+capitals, the initials of a name of three or more words or an acronym in it ("TDI", "BBC") — and
+gives the documents to search and the question with each mention taken out, which is what
+retrieval and the checks then read.
 
 >>> outlets = {"tdi": "The Diplomatic Insight", "cw": "conflictwatcher.com", "x": "inkl"}
 >>> named_outlets("According to The Diplomatic Insight, when was the pact signed?", outlets)
@@ -18,6 +19,8 @@ question with each mention taken out, which is what retrieval and the checks the
 (('tdi',), 'When was its report dated?')
 >>> named_outlets("What did the diplomatic corps say?", outlets)
 ((), 'What did the diplomatic corps say?')
+>>> named_outlets("What did the BBC report?", {"b": "BBC News"})
+(('b',), 'What did it report?')
 """
 
 from __future__ import annotations
@@ -38,19 +41,22 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-def outlet_keys(outlet: str) -> set[str]:
-    """The forms a question may use for `outlet` (see `_key`): its name, and its initials when it
-    has three or more words ("The Diplomatic Insight" → "tdi"). Keys under 4 letters other than
-    initials are dropped: too likely to be an ordinary word.
+def outlet_keys(outlet: str) -> tuple[set[str], set[str]]:
+    """The forms a question may use for `outlet` (see `_key`): (its name, when 4+ letters — a
+    shorter key is too likely an ordinary word; its *capital* forms, which a question must write
+    in capitals: the initials of a name of 3+ words and any all-capitals word of 2–6 letters in
+    it).
 
-    >>> sorted(outlet_keys("The Diplomatic Insight")), sorted(outlet_keys("conflictwatcher.com"))
-    (['diplomaticinsight', 'tdi'], ['conflictwatcher'])
+    >>> outlet_keys("The Diplomatic Insight"), outlet_keys("conflictwatcher.com")
+    (({'diplomaticinsight'}, {'tdi'}), ({'conflictwatcher'}, set()))
+    >>> outlet_keys("BBC News"), outlet_keys("CNN")
+    (({'bbcnews'}, {'bbc'}), (set(), {'cnn'}))
     """
-    keys = {k for k in [_key(outlet)] if len(k) >= 4}
     words = re.findall(r"[A-Za-z]+", outlet)
+    capitals = {w.lower() for w in words if w.isupper() and 2 <= len(w) <= 6}
     if len(words) >= 3:
-        keys.add("".join(w[0] for w in words).lower())
-    return keys
+        capitals.add("".join(w[0] for w in words).lower())
+    return {k for k in [_key(outlet)] if len(k) >= 4} - capitals, capitals
 
 
 class Outlets:
@@ -62,11 +68,10 @@ class Outlets:
         self.keys: dict[str, set[str]] = {}
         self.initials: set[str] = set()
         for doc_id, outlet in outlets.items():
-            words = re.findall(r"[A-Za-z]+", outlet)
-            for k in outlet_keys(outlet):
+            names, capitals = outlet_keys(outlet)
+            for k in names | capitals:
                 self.keys.setdefault(k, set()).add(doc_id)
-                if len(words) >= 3 and k == "".join(w[0] for w in words).lower():
-                    self.initials.add(k)
+            self.initials |= capitals
 
     def named(self, question: str) -> tuple[tuple[str, ...], str]:
         """(doc ids whose outlet `question` names, in document order; the question with each
@@ -83,7 +88,8 @@ class Outlets:
                 start, end = words[i].start(), words[i + n - 1].end()
                 bare = _POSSESSIVE.sub("", question[start:end])
                 ids = self.keys.get(_key(bare))
-                if ids and (_key(bare) not in self.initials or bare.isupper()):
+                core = re.sub(r"^the\s+", "", bare, flags=re.I)  # "the BBC": capitals = BBC
+                if ids and (_key(bare) not in self.initials or core.isupper()):
                     found |= ids
                     spans.append((start, end, bare != question[start:end]))
                     i += n
