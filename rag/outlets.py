@@ -21,6 +21,8 @@ retrieval and the checks then read.
 ((), 'What did the diplomatic corps say?')
 >>> named_outlets("What did the BBC report?", {"b": "BBC News"})
 (('b',), 'What did it report?')
+>>> named_outlets("How did the politics of Seoul change?", {"p": "Politics"})
+((), 'How did the politics of Seoul change?')
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class Outlets:
     def named(self, question: str) -> tuple[tuple[str, ...], str]:
         """(doc ids whose outlet `question` names, in document order; the question with each
         mention removed: "according to X," goes, "X's" becomes "its", another "X" becomes
-        "it"). Initials count only written in capitals."""
+        "it"). A mention must be written as a name (`_written_as_name`)."""
         if not self.keys:
             return (), question
         words = list(_WORD.finditer(question))
@@ -89,7 +91,7 @@ class Outlets:
                 bare = _POSSESSIVE.sub("", question[start:end])
                 ids = self.keys.get(_key(bare))
                 core = re.sub(r"^the\s+", "", bare, flags=re.I)  # "the BBC": capitals = BBC
-                if ids and (_key(bare) not in self.initials or core.isupper()):
+                if ids and self._written_as_name(core, ids, _key(bare) in self.initials):
                     found |= ids
                     spans.append((start, end, bare != question[start:end]))
                     i += n
@@ -107,6 +109,13 @@ class Outlets:
             else:
                 out = before + ("its" if possessive else "it") + out[end:]
         return tuple(sorted(found, key=self.order.index)), out.strip()
+
+    def _written_as_name(self, text: str, ids: set[str], initials: bool) -> bool:
+        """Initials in capitals; a name capitalized ("Conflict Watcher") or as the outlet writes
+        it ("conflictwatcher"): an outlet called "Politics" is not named by "the politics of …"."""
+        if initials:
+            return text.isupper()
+        return text[:1].isupper() or any(text in self.names[d] for d in ids)
 
 
 def named_outlets(question: str, outlets: Mapping[str, str]) -> tuple[tuple[str, ...], str]:
