@@ -162,9 +162,9 @@ def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def printed(ans: Answer, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    from treaty_qa.ui.cli import _print_answer
+    from treaty_qa.ui.cli_output import print_answer
 
-    _print_answer(ans)
+    print_answer(ans)
     return [line.strip() for line in capsys.readouterr().out.splitlines()]
 
 

@@ -3,6 +3,8 @@
 Settings are built here, once, and passed down. Known failures (`TreatyQAError`) print one line
 on stderr and exit 1 (2 for usage errors); nothing prints a traceback for them. Heavy imports
 (Gradio, llama-index retrievers) happen inside the commands that need them, so `ask` starts fast.
+What a command prints for a person (answers, tables, the index summary) is `ui.cli_output`; the
+file `ask --questions` reads is `ui.question_file`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import typer
 
 from treaty_qa.errors import TreatyQAError
 from treaty_qa.settings import Settings
+from treaty_qa.ui import cli_output
+from treaty_qa.ui.question_file import read_questions
 
 if TYPE_CHECKING:  # for annotations only: `ask` must not import the indexing stack or Gradio
     from rich.console import Console
 
     from treaty_qa.index.remove import RemovalReport
     from treaty_qa.index.report import IndexReport
-    from treaty_qa.rag.models import Answer
     from treaty_qa.ui.urls import AddedPage
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -84,16 +87,8 @@ def index(
 
 
 def _summarize(console: Console, report: IndexReport) -> None:
-    """The run's one-line summary on stdout, each skipped file on one line of stderr."""
-    from rich.markup import escape
-
-    for skipped in report.errors:
-        console.print(f"[yellow]skipped[/] {escape(str(skipped.path))}: {escape(skipped.reason)}",
-                      highlight=False, soft_wrap=True)
-    what = (f"embedded {report.embedded} new sentences" if report.embedded
-            else "nothing new to embed (0 new embeddings)")
-    typer.echo(f"{report.documents} documents, {report.nodes} sentence nodes; {what}; "
-               f"removed {report.removed}, updated {report.updated} in {report.seconds:.2f} s.")
+    """Print the run's summary; exit 1 when files were skipped and nothing was indexed."""
+    cli_output.print_index_summary(console, report)
     if report.errors:
         raise typer.Exit(1 if not report.documents else 0)
 
@@ -139,16 +134,7 @@ def sources(
         for d in docs:
             typer.echo(json.dumps(d.__dict__, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("doc id", "title", "outlet", "date", "sentences", "cluster")
-    for d in docs:
-        table.add_row(d.doc_id, d.title[:60], d.outlet or "unknown", d.published or "unknown",
-                      str(d.sentences), d.cluster + (" *" if d.cluster != d.doc_id else ""))
-    Console().print(table)
-    n_clusters = len({d.cluster for d in docs})
-    typer.echo(f"{len(docs)} documents, {n_clusters} independent sources (clusters).")
+    cli_output.print_sources_table(docs)
 
 
 @app.command()
@@ -169,77 +155,6 @@ def remove(
 
     report = _run(body)
     typer.echo(f"{report.line()} ({report.seconds:.2f} s)")
-
-
-def _read_questions(path: Path) -> list[dict[str, Any]]:
-    """One question per line, or JSON lines with a `q` field (and optional `history`)."""
-    from treaty_qa.errors import InvalidQuestion
-
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InvalidQuestion(f"Cannot read {path} ({e.__class__.__name__}); give a UTF-8 file "
-                              "with one question per line.") from e
-    out = []
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("{"):
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InvalidQuestion(f"{path}:{i} is not valid JSON; fix the line or use plain "
-                                      "text questions.") from e
-            if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
-                raise InvalidQuestion(f"{path}:{i} has no string field `q`.")
-            out.append(obj)
-        else:
-            out.append({"q": line.strip()})
-    return out
-
-
-def _print_answer(ans: Answer) -> None:
-    """An answer for a person: the answer (a closest reply: its label, then each passage with
-    its source; "none": the abstention in yellow), sources, the question a follow-up was
-    understood as, flags and notices."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    from treaty_qa.rag.citations import citation_label
-    from treaty_qa.texts import CLOSEST_TEXT, UNDERSTOOD_AS
-    from treaty_qa.ui.render import slot_label
-
-    console = Console()
-    if ans.confidence == "closest":
-        console.print(f"[yellow]{escape(CLOSEST_TEXT)}[/]", highlight=False)
-    else:
-        style = "yellow" if ans.abstained else "bold"
-        console.print(f"[{style}]{escape(ans.answer)}[/]")
-    for c in ans.citations:
-        meta = (citation_label(c) if c.page or c.article or c.url
-                else f"{c.outlet or 'outlet unknown'}, {c.published or 'date unknown'}")
-        source = meta if meta.startswith(c.title) else f"{c.title} — {meta}"  # title once
-        if ans.confidence == "closest":  # the quote is the reply: quote first, then its source
-            console.print(f"  [cyan][{c.n}][/] “{escape(c.quote)}”", highlight=False)
-            console.print(f"      [dim]{escape(source)}[/]", highlight=False)
-            continue
-        console.print(f"  [cyan][{c.n}][/] {escape(source)}", highlight=False)
-        console.print(f"      “{escape(c.quote)}”", highlight=False)
-    for d in ans.disagreements if ans.confidence == "answer" else ():
-        console.print(f"  [bold yellow]Sources differ on {escape(slot_label(d.slot))}:[/]",
-                      highlight=False)
-        for claim in d.claims:
-            c = claim.citation
-            console.print(f"    [cyan][{c.n}][/] {escape(claim.value)} — “{escape(c.quote)}” "
-                          f"[dim]({escape(c.outlet or c.title)}, "
-                          f"{escape(c.published or 'date unknown')})[/]", highlight=False)
-    if ans.standalone_question and ans.standalone_question != ans.question:
-        console.print(f"  [dim]{UNDERSTOOD_AS} {escape(ans.standalone_question)}[/]",
-                      highlight=False)
-    for u in ans.unsupported:
-        console.print(f"  [red]unsupported:[/] {escape(u)}", highlight=False)
-    for n in ans.notices:
-        console.print(f"  [magenta]note:[/] {escape(n)}", highlight=False)
 
 
 @app.command()
@@ -285,7 +200,7 @@ def ask(
             return d
 
         if questions is not None:
-            for item in _read_questions(questions):
+            for item in read_questions(questions):
                 try:
                     ans = engine.ask(item["q"], item.get("history") or [])
                     typer.echo(json.dumps(as_dict(ans), ensure_ascii=False))
@@ -297,7 +212,7 @@ def ask(
         if as_json:
             typer.echo(json.dumps(as_dict(ans), ensure_ascii=False, indent=2))
         else:
-            _print_answer(ans)
+            cli_output.print_answer(ans)
 
     _run(body)
 
@@ -312,22 +227,13 @@ def timeline(
 
     def body() -> None:
         from treaty_qa.rag.engine import QAEngine
-        from treaty_qa.ui.timeline_view import TABLE_HEADERS, events_json, table_rows
+        from treaty_qa.ui.timeline_view import events_json
 
         events = QAEngine.open(settings).timeline()
         if as_json:
             typer.echo(json.dumps(events_json(events), ensure_ascii=False, indent=2))
             return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*TABLE_HEADERS, show_lines=True)
-        for row in table_rows(events):
-            table.add_row(*row)
-        # piped (not a terminal): wide enough that a "why" is not broken across lines
-        Console(width=None if sys.stdout.isatty() else 200).print(table, highlight=False)
-        unresolved = sum(e.date is None for e in events)
-        typer.echo(f"{len(events)} events, {unresolved} unresolved.")
+        cli_output.print_timeline_table(events)
 
     _run(body)
 
