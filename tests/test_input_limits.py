@@ -17,7 +17,7 @@ from treaty_qa.errors import InvalidQuestion
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
-from treaty_qa.ui.app import MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, parse_history
+from treaty_qa.ui.history_json import MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, parse_history
 
 QUESTION = "Which UN Charter article is cited?"
 RTL = "Which UN \u202eCharter\u202c article\x00\x1b is\u200b cited?\x07"

@@ -352,7 +352,7 @@ def test_markdown_export_says_the_sources_dont_say_once(answer: str, line: str) 
 
 @pytest.mark.parametrize("name", [f"treaty_qa.ui.{m}" for m in ("render", "sources", "escape",
                                                                "export", "uploads", "launch",
-                                                               "app")])
+                                                               "app", "history_json")])
 def test_ui_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.failed == 0 and result.attempted > 0

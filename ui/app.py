@@ -4,31 +4,28 @@ Chat (streamed answers, citation chips, sources panel), example questions, uploa
 articles, adding a web page by URL, the documents table with a remove action, new chat,
 Markdown export, and plain API endpoints for programs: `/ask` (question, history_json) -> Answer
 JSON, `/documents`, `/add_url` (url) -> status line, and `/remove` (doc_id, confirm) -> status.
+Here: the layout, its event wiring and the chat's handlers (`ChatApp`); the Documents tab's
+handlers and the lock answers share with uploads are `ui.documents_tab`, and `/ask`'s
+history_json is checked by `ui.history_json`.
 """
 
-import json
-import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from treaty_qa.errors import InvalidQuestion, TreatyQAError
-from treaty_qa.index.corpus import doc_id_for
+from treaty_qa.errors import TreatyQAError
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.models import Answer, Reset
 from treaty_qa.rag.question import clean_question
 from treaty_qa.settings import Settings
 from treaty_qa.ui import export, render, timeline_view
-from treaty_qa.ui.escape import esc
-from treaty_qa.ui.uploads import add_upload, received_upload
-from treaty_qa.ui.urls import fetch_draft, save_and_index
+from treaty_qa.ui.documents_tab import DOC_HEADERS, DocumentsTab
+from treaty_qa.ui.history_json import parse_history
 
 EXAMPLES = [
     "Which UN Charter article is cited?",
@@ -37,108 +34,8 @@ EXAMPLES = [
     "How did South Korea react?",
     "What is the weather in Paris?",
 ]
-DOC_HEADERS = ["Title", "Outlet", "Date", "Sentences", "Cluster", "Document id"]
 CHAT_HEIGHT = "var(--tq-chat-height)"  # set per screen size in ui.style.CSS
 KEEP_EXPORTS = 20  # export files kept per app (older ones are deleted)
-PROGRESS = gr.Progress()  # Gradio spots this default and reports the event's progress through it
-
-
-class ReadWriteLock:
-    """Many answers at once, or one upload alone: indexing swaps the retriever's state."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writer = False
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writer)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writer and not self._readers)
-            self._writer = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writer = False
-                self._cond.notify_all()
-
-
-class GradioProgress:
-    """The indexing pipeline's `Progress` protocol on top of `gr.Progress`."""
-
-    def __init__(self, progress: Any) -> None:
-        self._p, self._done, self._total, self._desc = progress, 0, 0, "Indexing"
-
-    def message(self, text: str) -> None:
-        self._desc = text
-        self._p((self._done, self._total or None), desc=text, unit="sentences")
-
-    def total(self, n: int) -> None:
-        self._total = n
-        self._p((self._done, n or None), desc=self._desc, unit="sentences")
-
-    def advance(self, n: int) -> None:
-        self._done += n
-        self._p((self._done, self._total or None), desc=self._desc, unit="sentences")
-
-
-MAX_HISTORY_CHARS = 100_000
-"""Longest `history_json` accepted, checked before parsing: 50 questions of the default 2,000
-characters. A 5 MB history took 3.4 s to parse; this refuses it in microseconds."""
-MAX_HISTORY_ITEMS = 50
-"""Most earlier questions accepted (a follow-up is read against the last one; an LLM gets them)."""
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_JSON_OPEN = re.compile(r"[\[{]")
-
-
-def _nested(text: str) -> bool:
-    """Whether JSON text opens a bracket inside another (outside string literals): linear, no
-    recursion, so a 100,000-deep list is refused without reaching the parser's recursion limit.
-
-    >>> _nested('["a [b]", "c"]'), _nested('[["a"]]')
-    (False, True)
-    """
-    return len(_JSON_OPEN.findall(_JSON_STRING.sub('""', text))) > 1
-
-
-def parse_history(history_json: str) -> list[str]:
-    """The earlier user questions from a flat JSON list of strings, each cleaned like a question
-    (`rag.question`); too long, too many, nested or not JSON → one-line `InvalidQuestion`.
-
-    >>> parse_history('["What did Kim give Putin?", "And\\u202e then?"]')
-    ['What did Kim give Putin?', 'And then?']
-    """
-    text = history_json or "[]"
-    if len(text) > MAX_HISTORY_CHARS:
-        raise InvalidQuestion(f"history_json is {len(text):,} characters; send at most "
-                              f"{MAX_HISTORY_CHARS:,} (the last {MAX_HISTORY_ITEMS} questions).")
-    if _nested(text):
-        raise InvalidQuestion("history_json must be a flat JSON list of strings (earlier "
-                              'questions), e.g. ["What did Kim give Putin?"]; it is nested.')
-    try:
-        value = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as e:
-        raise InvalidQuestion("history_json is not valid JSON; pass a JSON list of earlier "
-                              'questions, e.g. ["What did Kim give Putin?"]') from e
-    if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
-        raise InvalidQuestion("history_json must be a JSON list of strings (earlier questions).")
-    if len(value) > MAX_HISTORY_ITEMS:
-        raise InvalidQuestion(f"history_json has {len(value)} questions; send at most the last "
-                              f"{MAX_HISTORY_ITEMS}.")
-    return [q for q in map(clean_question, value) if q]
 
 
 def text_messages(chat: Any) -> list[dict[str, Any]]:
@@ -165,44 +62,16 @@ def text_messages(chat: Any) -> list[dict[str, Any]]:
     return kept
 
 
-class ChatApp:
-    """The event handlers, bound to one engine. Answers share a lock with uploads."""
+class ChatApp(DocumentsTab):
+    """The event handlers, bound to one engine: the chat's here, the Documents tab's (and the
+    header) inherited from `DocumentsTab`. Answers share a lock with uploads."""
 
     def __init__(self, settings: Settings, engine: QAEngine,
                  upload_cache: Path | None = None) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.upload_cache = upload_cache  # Gradio's upload folder; None: every upload is refused
-        self.lock = ReadWriteLock()
+        super().__init__(settings, engine, upload_cache)
         # removed when the app is garbage-collected or the process exits
         self._export_tmp = tempfile.TemporaryDirectory(prefix="treaty-qa-export-")
         self.export_dir = Path(self._export_tmp.name)
-
-    # --- views ---------------------------------------------------------------------------
-    def _documents(self) -> tuple[list[Any], str | None]:
-        """The indexed documents, or none and why the index cannot be read (one line)."""
-        try:
-            return self.engine.documents(), None
-        except TreatyQAError as e:  # the engine reopens the store on a later request
-            return [], f"Index unavailable: {e}"
-
-    def header(self) -> str:
-        docs, error = self._documents()
-        if error:
-            return f'<div class="tq-header">{render.error_html(error)}</div>'
-        return render.mode_badge_html(self.engine.mode, len(docs),
-                                      self.engine.startup_notice)
-
-    def document_rows(self) -> list[list[Any]]:
-        """The Documents table: empty when the index is unavailable (`documents_status`)."""
-        return [[d.title, d.outlet or "unknown", d.published or "unknown", d.sentences,
-                 d.cluster + (" (near-duplicate)" if d.cluster != d.doc_id else ""), d.doc_id]
-                for d in self._documents()[0]]
-
-    def documents_status(self) -> Any:
-        """The Documents tab's status line on page load: why the table is empty, if it is."""
-        error = self._documents()[1]
-        return f'<div class="tq-status-bad">✗ {esc(error)}</div>' if error else gr.skip()
 
     # --- API -----------------------------------------------------------------------------
     def ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
@@ -213,15 +82,6 @@ class ChatApp:
                 return self.engine.ask(question, history).to_json()
         except TreatyQAError as e:
             raise gr.Error(str(e), print_exception=False) from e
-
-    def documents(self) -> list[dict[str, Any]]:
-        """The indexed articles: doc_id, title, outlet, published, language, sentences,
-        cluster, source file name."""
-        try:
-            docs = self.engine.documents()
-        except TreatyQAError as e:
-            raise gr.Error(str(e), print_exception=False) from e
-        return [{**d.__dict__, "source": Path(d.source).name} for d in docs]
 
     # --- chat ----------------------------------------------------------------------------
     def _stream(self, question: str, history: list[str]) -> Iterator[str | Reset | Answer]:
@@ -284,79 +144,6 @@ class ChatApp:
         path = Path(tempfile.mkdtemp(dir=self.export_dir)) / "treaty-qa-conversation.md"
         path.write_text(export.conversation_markdown(turns, self.engine.mode), encoding="utf-8")
         return str(path)
-
-    # --- uploads -------------------------------------------------------------------------
-    def upload(self, file: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
-        """Add an uploaded article to the index; it is citable in the next answer."""
-        if not file:
-            return gr.skip(), gr.skip(), gr.skip(), None
-        try:  # first: only a file Gradio received may be opened (not any path a caller names)
-            src = received_upload(file, self.upload_cache)
-            progress(0, desc="Waiting for answers in progress")
-            with self.lock.write():
-                dest = add_upload(self.engine, src, Path(file).name, GradioProgress(progress))
-            doc = next((d for d in self.engine.documents() if d.doc_id == doc_id_for(dest)), None)
-        except TreatyQAError as e:
-            status = f'<div class="tq-status-bad">✗ Not added: {esc(e)}</div>'
-            return status, gr.skip(), gr.skip(), None
-        what = (f"“{doc.title}” ({doc.sentences} sentence{'s' if doc.sentences != 1 else ''})"
-                if doc else dest.name)
-        status = (f'<div class="tq-status-ok">✓ Added {esc(what)} as '
-                  f"{esc(dest.name)}. Ask about it now.</div>")
-        return status, self.document_rows(), self.header(), None
-
-    def add_page(self, url: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
-        """Fetch a web page by its URL, save its article text with the URL, and index it.
-        Private-network addresses are refused unless `allow_private_urls` (`index.fetch`)."""
-        url = url.strip() if isinstance(url, str) else ""
-        if not url:
-            return ('<div class="tq-status-bad">✗ Type the address of a web page '
-                    "(https://…).</div>", gr.skip(), gr.skip(), gr.skip())
-        try:
-            progress(0, desc="Fetching the page")
-            draft = fetch_draft(self.settings, url)  # outside the lock: answers go on meanwhile
-            progress(0, desc="Waiting for answers in progress")
-            with self.lock.write():
-                added = save_and_index(self.engine, draft, GradioProgress(progress))
-        except TreatyQAError as e:
-            status = f'<div class="tq-status-bad">✗ Not added: {esc(e)}</div>'
-            return status, gr.skip(), gr.skip(), gr.skip()
-        what = f"“{added.title}” ({added.sentences} sentence{'s' if added.sentences != 1 else ''})"
-        status = (f'<div class="tq-status-ok">✓ Added {esc(what)} from '
-                  f"{esc(added.url)} as {esc(added.path.name)}. Ask about it "
-                  "now.</div>")
-        return status, self.document_rows(), self.header(), ""
-
-    # --- removal -------------------------------------------------------------------------
-    def remove(self, doc_id: str, confirm: bool = False) -> dict[str, Any]:
-        """Remove a document: its sentences, its record and its file (an uploaded file is
-        deleted; a shipped article is moved aside and needs confirm=true). Returns status
-        "removed", doc_id, title, origin (upload/shipped/other), nodes, documents left, message."""
-        try:
-            with self.lock.write():
-                report = self.engine.remove_document((doc_id or "").strip(), bool(confirm))
-        except TreatyQAError as e:
-            raise gr.Error(str(e), print_exception=False) from e
-        return {"status": "removed", "doc_id": report.doc_id, "title": report.title,
-                "origin": report.origin, "nodes": report.nodes, "documents": report.documents,
-                "message": report.line(paths=False)}
-
-    def remove_clicked(self, doc_id: str | None, confirm: bool) -> tuple[Any, ...]:
-        """The Documents tab's Remove button: status line, table, header, choices, checkbox."""
-        if not doc_id:
-            return ('<div class="tq-status-bad">✗ Choose a document to remove.</div>',
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        try:
-            done = self.remove(doc_id, confirm)
-        except gr.Error as e:
-            return (f'<div class="tq-status-bad">✗ Not removed: {esc(e.message)}</div>',
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip())
-        return (f'<div class="tq-status-ok">✓ {esc(done["message"])}</div>',
-                self.document_rows(), self.header(), self.remove_choices(), False)
-
-    def remove_choices(self) -> Any:
-        return gr.Dropdown(choices=[(f"{d.title[:70]} ({d.doc_id})", d.doc_id)
-                                    for d in self.engine.documents()], value=None)
 
 
 def create_app(settings: Settings, engine: QAEngine) -> gr.Blocks:
