@@ -26,6 +26,7 @@ from treaty_qa.rag.answerer import Answerer, Condenser, final_answer
 from treaty_qa.rag.chat import condense_heuristic, is_followup
 from treaty_qa.rag.citations import verify_quotes
 from treaty_qa.rag.claims import passage_similarity
+from treaty_qa.rag.datelines import asked_about_report, dateline_answer
 from treaty_qa.rag.disagree import with_disagreements
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.generative import OpenAIAnswerer
@@ -322,6 +323,13 @@ class QAEngine:
         if asked is not None:  # "What does Article 4 say?": all of it, quoted (rag.sections)
             final = article_answer(question, asked, self.retriever.section(asked),
                                    retrieval.hits, self._articles)
+            if final is not None:
+                yield final.answer
+        about = asked_about_report(question.standalone) if final is None else None
+        if about is not None:  # "When was TDI's report dated?": its dateline (rag.datelines)
+            lines = [(h, d) for h, d in self.retriever.datelines()
+                     if h.doc_id not in self.retriever.tainted and drop_injections([h])[0]]
+            final = dateline_answer(question, about, lines)
             if final is not None:
                 yield final.answer
         chosen = self.answerer

@@ -38,6 +38,7 @@ import numpy as np
 from treaty_qa.index.embedder import Embedder
 from treaty_qa.index.store import Store
 from treaty_qa.rag.cues import without_cue_words
+from treaty_qa.rag.datelines import MAX_POSITION, Dateline, dateline
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import placed_names
@@ -332,6 +333,22 @@ class HybridRetriever:
             return [(doc, [Hit.from_metadata(self.ids[i], self.texts[i], self.metas[i])
                            for i in first_run(rows[doc], self._position)])
                     for doc in sorted(rows)]
+
+    def datelines(self) -> list[tuple[Hit, Dateline]]:
+        """Per document (by doc id), its dateline sentence as a Hit with the dateline read off
+        it (`rag.datelines`): the first of its first `MAX_POSITION` + 1 sentences that opens with
+        one. From memory, no store round trip."""
+        with self._lock:
+            found: dict[str, tuple[Hit, Dateline]] = {}
+            for i in sorted(range(len(self.ids)), key=self._position):
+                meta = self.metas[i]
+                if meta["doc_id"] in found or self._position(i) > MAX_POSITION:
+                    continue
+                line = dateline(self.texts[i])
+                if line is not None:
+                    found[meta["doc_id"]] = (Hit.from_metadata(self.ids[i], self.texts[i], meta),
+                                             line)
+            return [found[doc] for doc in sorted(found)]
 
     def _position(self, row: int) -> int:
         return int(self.metas[row]["position"])
