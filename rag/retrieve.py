@@ -272,6 +272,9 @@ class HybridRetriever:
         if not self.ids:
             return Retrieval(question, [], qvec, qterms, self.stats)
         only = frozenset(question.sources)
+        if only and self.store.remote:  # scoped search reads memory: a lost server must
+            with self.store.guard():  # still say so (one round trip)
+                self.store.sentences.count()
         dense = self.scoped_dense(qvec, only) if only else self.dense(qvec, self.candidates)
         sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
         if only:  # a question naming an outlet: its documents alone

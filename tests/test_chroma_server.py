@@ -27,7 +27,9 @@ from treaty_qa.settings import Settings
 pytestmark = pytest.mark.server
 
 BIN = Path(sys.executable).parent
-ARTICLE = "russia-north-korea-sign-mutual-defense-pact.txt"  # one article keeps embedding short
+ARTICLE = "russia-north-korea-sign-mutual-defense-pact.txt"  # two articles keep embedding short
+OUTLET_ARTICLE = "tdi-strategic-partnership-pact.txt"  # names its outlet: scoped questions
+SCOPED = "What did The Diplomatic Insight report about the mutual defense clause?"
 QUESTION = "Which UN Charter article is cited?"
 
 
@@ -83,7 +85,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
 def remote(server: ChromaServer) -> Settings:
     tmp = server.path.parent
     (tmp / "articles").mkdir()
-    shutil.copy(CORPUS / ARTICLE, tmp / "articles" / ARTICLE)
+    for name in (ARTICLE, OUTLET_ARTICLE):
+        shutil.copy(CORPUS / name, tmp / "articles" / name)
     shutil.copy(CORPUS / "manifest.yaml", tmp / "articles" / "manifest.yaml")
     s = make_settings(tmp, chroma_host="127.0.0.1", chroma_port=server.port)
     report = build_index(s)
@@ -102,6 +105,10 @@ def test_killed_server_is_one_clear_line_and_restart_recovers(server: ChromaServ
                                                              remote: Settings) -> None:
     engine = QAEngine.open(remote)
     before = engine.ask(QUESTION)
+    other = QAEngine.open(remote)  # a second session, its first question after the loss scoped
+    scoped = other.ask(SCOPED)  # searched in memory (rag.outlets), answered from TDI alone
+    assert scoped.confidence != "none" and {c.doc_id for c in scoped.citations} == {
+        OUTLET_ARTICLE.removesuffix(".txt")}
     server.kill()
 
     t0 = time.monotonic()
@@ -112,6 +119,8 @@ def test_killed_server_is_one_clear_line_and_restart_recovers(server: ChromaServ
     assert message.startswith(f"Lost the chroma server 127.0.0.1:{server.port} (")
     assert "Start it again (`chroma run" in message and "\n" not in message
     assert failed_in < 10, failed_in
+    with pytest.raises(StoreUnavailable, match="Lost the chroma server"):
+        other.ask(SCOPED)  # a question naming an outlet notices too (it used to answer)
     with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server .*chroma run"):
         QAEngine.open(remote)  # a new session says the same, before anything else
 
