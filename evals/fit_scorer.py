@@ -45,12 +45,13 @@ HELD_OUT = "dev-un-"  # dev cases never used for the fit (evals/dataset.yaml say
 
 
 # calibration.yaml's (answer, abstain) section pairs the committed weights were fitted on, and the
-# others (`--all`: Russian/Korean and the "_b" sections, written 2026-11-26 by someone who never
-# saw the eval splits and used as a held-out check; a fit on all of them measured no better on the
-# dev eval, docs/decisions.md)
+# others (`--all`: Russian/Korean, the "_b" sections, written 2026-11-26 by someone who never
+# saw the eval splits, and the plain "_c" ones of 2026-11-27, both used as a held-out check; a
+# fit on all of them measured no better on the dev eval, docs/decisions.md)
 SECTIONS = (("answer", "abstain"),)
 MORE_SECTIONS = (("other_script_answer", "other_script_abstain"), ("answer_b", "abstain_b"),
-                 ("followup_b", None), ("other_script_answer_b", "other_script_abstain_b"))
+                 ("followup_b", None), ("other_script_answer_b", "other_script_abstain_b"),
+                 ("answer_c", "abstain_c"), ("followup_c", None))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
 """The held-out dev check: the `*_b` sections of `evals/calibration.yaml` (116 questions written
-2026-11-26 by someone who never saw the eval splits; no fit reads them unless `fit_scorer --all`),
-answered by the real engine over the eval's private index, scored at answer level.
+2026-11-26 by someone who never saw the eval splits) and the plain `*_c` ones (73 questions in a
+first-time user's direct wording, written 2026-11-27 the same way); no fit reads them unless
+`fit_scorer --all`. Answered by the real engine over the eval's private index, scored at answer
+level.
 
 Per answerable section: direct answers, their precision (a citation matches the case's `has`
 pattern), coverage (correct direct answers / questions), evidence in closest replies, and
 "useful" (correct direct, or closest with the evidence). Per unanswerable section: how many got a
-direct answer (the thing the offline answerer must not do).
+direct answer (the thing the offline answerer must not do), and how many of those came with a
+typed lead ("10,000 soldiers — …": an invented answer, the worst outcome).
 
     python -m treaty_qa.evals.heldout
 """
@@ -24,8 +27,8 @@ from treaty_qa.evals.run import eval_engine
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.settings import Settings
 
-ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b")
-UNANSWERABLE = ("abstain_b", "other_script_abstain_b")
+ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b", "answer_c", "followup_c")
+UNANSWERABLE = ("abstain_b", "other_script_abstain_b", "abstain_c")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Tally:
     direct: int  # answered directly
     correct: int  # … with a citation holding the answer
     closest_good: int  # closest replies quoting the answer
+    leads: int = 0  # direct answers with a typed lead on a question that has no answer
 
     @property
     def precision(self) -> float:
@@ -50,7 +54,7 @@ class Tally:
 
 
 def tally(engine: QAEngine, section: str, cases: list[dict[str, Any]]) -> Tally:
-    direct = correct = closest_good = 0
+    direct = correct = closest_good = leads = 0
     for c in cases:
         a = engine.ask(c["q"], list(c.get("history", [])))
         holds = "has" in c and any(re.search(c["has"], x.quote, re.IGNORECASE)
@@ -58,7 +62,8 @@ def tally(engine: QAEngine, section: str, cases: list[dict[str, Any]]) -> Tally:
         direct += a.confidence == "answer"
         correct += a.confidence == "answer" and holds
         closest_good += a.confidence == "closest" and holds
-    return Tally(section, len(cases), direct, correct, closest_good)
+        leads += "has" not in c and a.confidence == "answer" and a.lead is not None
+    return Tally(section, len(cases), direct, correct, closest_good, leads)
 
 
 def run(settings: Settings) -> list[Tally]:
@@ -71,7 +76,8 @@ def render(tallies: list[Tally]) -> list[str]:
     lines = []
     for t in tallies:
         if t.section in UNANSWERABLE:
-            lines.append(f"{t.section:24s} n={t.n:3d}  answered directly {t.direct}/{t.n}")
+            lines.append(f"{t.section:24s} n={t.n:3d}  answered directly {t.direct}/{t.n}, "
+                         f"with a typed lead {t.leads}")
         else:
             lines.append(f"{t.section:24s} n={t.n:3d}  direct {t.direct}, precision "
                          f"{t.precision:.2f}, coverage {t.coverage:.2f}, evidence in closest "

@@ -1,7 +1,7 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
-questions of calibration.yaml's `*_b` sections, which no fit reads. Values are the ones measured
-on 2026-11-26 (docs/eval-baseline.md), as counts; like the eval thresholds they are only ever
-made stricter."""
+questions of calibration.yaml's `*_b` sections and the 73 plain `*_c` ones, which no fit reads.
+Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
+are only ever made stricter."""
 
 from __future__ import annotations
 
@@ -15,8 +15,14 @@ from treaty_qa.settings import Settings
 # sections; max direct answers for unanswerable ones
 # (5th session: follow-ups 6/3/7 -> 7/3/8, English unanswerable answered 9 -> 4; 6th: 4 -> 2;
 # 7th, report datelines: answer_b 24/2/32 -> 26/2/34, follow-ups 7/3/8 -> 8/2/9)
-ANSWERABLE = {"answer_b": (26, 2, 34), "followup_b": (8, 2, 9), "other_script_answer_b": (9, 2, 14)}
-UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1}
+# 7th, the plain `_c` questions added at their first measured values: they show what the scorer
+# does on direct wording: answer_c precision 0.77 (7 wrong), 5/20 unanswerable answered directly)
+ANSWERABLE = {"answer_b": (26, 2, 34), "followup_b": (8, 2, 9), "other_script_answer_b": (9, 2, 14),
+              "answer_c": (23, 7, 33), "followup_c": (6, 1, 6)}
+UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 5}
+# typed leads on unanswerable questions: none, but one plain question known to get one ("How
+# many North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", docs/decisions.md)
+LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 1}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +34,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116
+    assert sum(t.n for t in tallies.values()) == 116 + 73
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
@@ -43,3 +49,4 @@ def test_answerable_held_out_questions(tallies: dict[str, Tally], section: str) 
 @pytest.mark.parametrize("section", sorted(UNANSWERABLE))
 def test_unanswerable_held_out_questions(tallies: dict[str, Tally], section: str) -> None:
     assert tallies[section].direct <= UNANSWERABLE[section], heldout.render([tallies[section]])
+    assert tallies[section].leads <= LEADS[section], heldout.render([tallies[section]])
