@@ -15,6 +15,8 @@ year, not a month; "on which day" a day ("on Thursday", "June 19"), not a month 
 ('day', ['Thursday'])
 >>> find_typed("date", "Troops were deployed at the beginning of November, in 2024.")
 ['beginning of November', '2024']
+>>> find_typed("date", "Islamabad, 21 June 2024: signed on June 19, 2024, in Pyongyang.")
+['21 June 2024', 'June 19, 2024']
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
-_DAY_ONLY = (rf"\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH}\b|"
+_DAY_ONLY = (rf"\b{MONTH}\s+\d{{1,2}}(?:,\s*(?:19|20)\d{{2}})?\b|"  # with its year: one span
+             rf"\b\d{{1,2}}\s+{MONTH}(?:,?\s+(?:19|20)\d{{2}})?\b|"
              r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
              r"\b(?:today|yesterday)\b")
 _DAY = re.compile(_DAY_ONLY)

@@ -41,6 +41,7 @@ from treaty_qa.rag.terms import TermStats, term_set, terms
 LEAD_TYPES = {"date", "day", "year", "count", "article", "money"}  # precise enough to lead with
 # required in the sentence; person/place only rank (a paraphrase names them differently)
 GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
+TIME_TYPES = {"date", "day", "year"}
 
 
 class Meter:
@@ -97,6 +98,8 @@ class Meter:
         own = term_set(hit.text)
         if kind == "count" and counted_elsewhere(asked or question, spans, hit.text):
             spans = []  # it names what is asked about but counts something else
+        if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
+            spans = []  # "When will …?": a past date answers nothing (neither lead nor answer)
         own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)
         return Support(
             hit=hit,
@@ -112,7 +115,7 @@ class Meter:
             coverage_weight=self.cal.coverage_weight,
             z_weight=self.cal.z_weight,
             z=(hit.similarity - r.sim_mean) / r.sim_std,
-            lead=self._lead(asked or question, kind, spans, hit.text, own_coverage, qterms),
+            lead=self._lead(asked or question, kind, spans, own_coverage, qterms),
             own_coverage=own_coverage,
             unknown_share=self.unknown_share(qterms, r.stats) if qterms else 0.0,
             typed_span=bool(spans),
@@ -127,8 +130,8 @@ class Meter:
             return 0.5
         return float(all(matches(t, own) for t in terms(noun)))
 
-    def _lead(self, question: str, kind: str | None, spans: list[str], sentence: str,
-              own_coverage: float, qterms: Sequence[str]) -> str | None:
+    def _lead(self, question: str, kind: str | None, spans: list[str], own_coverage: float,
+              qterms: Sequence[str]) -> str | None:
         """The typed span to put in front of the quote, or None: only a precise type, one
         candidate span that is of the asked type in its own right, and a sentence that itself
         covers the question (a lead read off an unrelated sentence would read as a fact)."""
@@ -145,9 +148,6 @@ class Meter:
             if not (noun[0] in asked_for or (is_duration_unit(noun[0])
                                              and re.search(r"\bhow long\b", question, re.I))):
                 return None  # "10,000 soldiers" does not answer "how many hours"
-        when_will = kind in {"date", "day", "year"} and asks_future(question)
-        if when_will and not states_future(sentence):
-            return None  # a past date does not answer "when will"
         return span
 
     @staticmethod

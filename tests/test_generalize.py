@@ -1,10 +1,12 @@
 """Issue 12, 4th and 5th sessions: what changed for questions nobody tuned on, on the
 real engine over the bundled corpus — the window view of dense retrieval, rewrites that add a
 detail, Russian/Korean questions decided by the scorer, "name of X" questions, documents that
-address AI assistants; and (5th session) "which agency / which city" questions that need a
-name."""
+address AI assistants; (5th session) "which agency / which city" questions that need a
+name; and (7th) "when will" questions that need a sentence about the future."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -227,3 +229,21 @@ def test_a_country_does_not_answer_which_region(engine: QAEngine, question: str,
     ans = engine.ask(question)
     assert ans.confidence == "answer"
     assert name in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "When will Kim Jong Un next visit Moscow?",  # was a direct answer: "… Putin's first visit …"
+    "When will Putin visit North Korea again?",
+])
+def test_when_will_is_not_answered_by_a_past_event(engine: QAEngine, question: str) -> None:
+    ans = engine.ask(question)
+    assert ans.confidence != "answer" and ans.lead is None, ans.answer
+
+
+def test_when_will_is_answered_by_a_sentence_about_the_future(tmp_path: Path) -> None:
+    eng = engine_with_article(tmp_path, "next-summit.txt",
+                              "Next summit\n\nKim Jong Un will visit Moscow on 12 March 2025, "
+                              "the Kremlin said.\n")
+    ans = eng.ask("When will Kim Jong Un next visit Moscow?")
+    assert ans.confidence == "answer" and ans.lead == "12 March 2025", ans.answer
+    assert ans.citations[0].doc_id == "next-summit"
