@@ -25,7 +25,7 @@ from treaty_qa.rag.cues import (
     states_future,
 )
 from treaty_qa.rag.models import Hit
-from treaty_qa.rag.names import name_spans, named_spans
+from treaty_qa.rag.names import countries, name_spans, named_spans
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.support import (
     Support,
@@ -42,6 +42,23 @@ LEAD_TYPES = {"date", "day", "year", "count", "article", "money"}  # precise eno
 # required in the sentence; person/place only rank (a paraphrase names them differently)
 GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
 TIME_TYPES = {"date", "day", "year"}
+
+
+def named_in(span: str, kind: str | None, question: str) -> bool:
+    """The question itself names `span`: it cannot be the answer. A person counts as named when
+    any of their names is in the question ("Kim Jong Un" for "… Putin and Kim …?").
+
+    >>> named_in("Kim Jong Un", "person", "Who photographed Putin and Kim with the dogs?")
+    True
+    >>> named_in("Yoon Suk Yeol", "person", "Who spoke for Seoul?")
+    False
+    """
+    if span.lower() in question.lower():
+        return True
+    if kind != "person":
+        return False
+    words = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    return any(len(n) > 2 and n.lower() in words for n in re.findall(r"[\w'’-]+", span))
 
 
 class Meter:
@@ -88,7 +105,9 @@ class Meter:
         spans = (name_spans(asked or question, hit.text) if kind == "name" else
                  named_spans(kind, asked or question, hit.text, r.places)
                  if kind in ("locality", "organization") else
-                 [s for s in find_typed(kind, hit.text) if s.lower() not in question.lower()])
+                 [s for s in find_typed(kind, hit.text)
+                  if not named_in(s, kind, question) and not (kind == "person" and (
+                      s in countries() or s in r.places))])
         q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
         evidence = f"{hit.heading or ''} {hit.window}"
         ents = entities(question) if comparable else []

@@ -247,3 +247,17 @@ def test_when_will_is_answered_by_a_sentence_about_the_future(tmp_path: Path) ->
     ans = eng.ask("When will Kim Jong Un next visit Moscow?")
     assert ans.confidence == "answer" and ans.lead == "12 March 2025", ans.answer
     assert ans.citations[0].doc_id == "next-summit"
+
+
+def test_a_person_the_question_names_or_a_country_is_no_person_answer(engine: QAEngine) -> None:
+    answerer = ExtractiveAnswerer()
+
+    def typed(question: str, words: str) -> bool:
+        q = engine.prepare(question)
+        r = engine.retrieve(q)
+        hit = next(h for h in r.hits if words in h.text)
+        return answerer.support(q.standalone, r, hit, asked=q.text).typed_span
+
+    # "Kim Jong Un" is named by the question, "North Korea" is a country: no person to answer
+    assert not typed("Who photographed Putin and Kim playing with the dogs?", "gesture of goodwill")
+    assert typed("Who is the president of South Korea?", "Yoon Suk Yeol")  # the control
