@@ -274,7 +274,7 @@ class HybridRetriever:
         only = frozenset(question.sources)
         if only and self.store.remote:  # scoped search reads memory: a lost server must
             with self.store.guard():  # still say so (one round trip)
-                self.store.sentences.count()
+                self.store.count()
         dense = self.scoped_dense(qvec, only) if only else self.dense(qvec, self.candidates)
         sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
         if only:  # a question naming an outlet: its documents alone
