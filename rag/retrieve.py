@@ -264,6 +264,9 @@ class HybridRetriever:
             return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms, self.stats)
         # normalized here, not before: the history part of a condensed follow-up is only cleaned
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
+        if question.sources and self.store.remote:  # a scoped search reads memory: a lost
+            with self.store.guard():  # server must still say so (one round trip, before the
+                self.store.count()  # lock: no network wait while holding it)
         with self._lock:  # one consistent corpus state (see refresh)
             return self._retrieve(question, qterms, qvec, top_k)
 
@@ -272,9 +275,6 @@ class HybridRetriever:
         if not self.ids:
             return Retrieval(question, [], qvec, qterms, self.stats)
         only = frozenset(question.sources)
-        if only and self.store.remote:  # scoped search reads memory: a lost server must
-            with self.store.guard():  # still say so (one round trip)
-                self.store.count()
         dense = self.scoped_dense(qvec, only) if only else self.dense(qvec, self.candidates)
         sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
         if only:  # a question naming an outlet: its documents alone
