@@ -35,6 +35,7 @@ from treaty_qa.rag.support import (
     latin_script,
     matches,
     not_in_person,
+    subject_missing,
 )
 from treaty_qa.rag.terms import TermStats, term_set, terms
 
@@ -128,7 +129,9 @@ class Meter:
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
             entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
-                         and not not_in_person(asked or question, hit.text)),
+                         and not not_in_person(asked or question, hit.text)
+                         and not (comparable and only_entity is None
+                                  and subject_missing(asked or question, bag))),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,

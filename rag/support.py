@@ -173,3 +173,33 @@ def not_in_person(question: str, sentence: str) -> bool:
         return False
     name = re.escape(m.group(1))
     return not re.search(rf"\b{name}\b(?!['’]s\b)", sentence)
+
+
+_SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will)\s+"
+                      r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?i:say|think|respond|"
+                      r"react|reply|claim|call|describe|announce|warn|accuse|want|feel)\b")
+
+
+@lru_cache(maxsize=4096)
+def _subject_terms(question: str) -> tuple[str, ...]:
+    m = _SUBJECT.search(question)
+    return tuple(terms(m.group(1))) if m else ()
+
+
+def subject_missing(question: str, evidence: frozenset[str]) -> bool:
+    """"What did South Korea say about …?", "How did Japan react …?" ask what a *named* subject
+    said or did: a sentence whose window (`evidence`: its terms with its neighbours' and
+    heading's) never names that subject does not answer it. A role phrase ("What did the Kremlin
+    chief say") is not a name and checks nothing: paraphrases name their subject differently.
+
+    >>> q = "What did South Korea say about the treaty?"
+    >>> subject_missing(q, term_set("Kim Jong Un signed a decree ratifying the treaty."))
+    True
+    >>> subject_missing(q, term_set("South Korean officials called the pact a direct threat."))
+    False
+    >>> subject_missing("What did the Kremlin chief say?", frozenset()), subject_missing("Why?",
+    ...                                                                             frozenset())
+    (False, False)
+    """
+    subject = _subject_terms(question)
+    return bool(subject) and not all(matches(t, evidence) for t in subject)

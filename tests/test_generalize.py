@@ -261,3 +261,11 @@ def test_a_person_the_question_names_or_a_country_is_no_person_answer(engine: QA
     # "Kim Jong Un" is named by the question, "North Korea" is a country: no person to answer
     assert not typed("Who photographed Putin and Kim playing with the dogs?", "gesture of goodwill")
     assert typed("Who is the president of South Korea?", "Yoon Suk Yeol")  # the control
+
+
+def test_what_a_named_subject_said_needs_a_sentence_naming_it(engine: QAEngine) -> None:
+    ans = engine.ask("What did South Korea say about the treaty?")  # was the decree sentence
+    assert all("Kim Jong Un signed a decree" not in c.quote for c in ans.citations[:1]), ans.answer
+    assert ans.confidence != "answer" or "South Korea" in ans.citations[0].quote
+    control = engine.ask("How did the United States respond?")  # the subject is in the sentence
+    assert control.confidence == "answer" and "United States" in control.citations[0].quote
