@@ -177,26 +177,31 @@ def not_in_person(question: str, sentence: str) -> bool:
 
 _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will)\s+"
                       r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?i:say|think|respond|"
-                      r"react|reply|claim|call|describe|announce|warn|accuse|want|feel)\b")
+                      r"react|reply|claim|call|describe|announce|warn|accuse|want|feel)\b|"
+                      r"^\W*(?:Is|Are|Was|Were|Does|Do|Did|Will|Has|Have|Can|Could|Would)\s+"
+                      r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?!and\b|or\b)[a-z]")
 
 
 @lru_cache(maxsize=4096)
 def _subject_terms(question: str) -> tuple[str, ...]:
     m = _SUBJECT.search(question)
-    return tuple(terms(m.group(1))) if m else ()
+    return tuple(terms(m.group(1) or m.group(2))) if m else ()
 
 
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
-    """"What did South Korea say about …?", "How did Japan react …?" ask what a *named* subject
-    said or did: a sentence whose window (`evidence`: its terms with its neighbours' and
-    heading's) never names that subject does not answer it. A role phrase ("What did the Kremlin
-    chief say") is not a name and checks nothing: paraphrases name their subject differently.
+    """"What did South Korea say about …?", "How did Japan react …?", "Is South Korea going to
+    …?" ask what a *named* subject said, did or does: a sentence whose window (`evidence`: its
+    terms with its neighbours' and heading's) never names that subject does not answer it. A
+    role phrase ("What did the Kremlin chief say") is not a name and checks nothing: paraphrases
+    name their subject differently; nor does a pair ("Do Russia and North Korea …").
 
     >>> q = "What did South Korea say about the treaty?"
     >>> subject_missing(q, term_set("Kim Jong Un signed a decree ratifying the treaty."))
     True
     >>> subject_missing(q, term_set("South Korean officials called the pact a direct threat."))
     False
+    >>> subject_missing("Is South Korea going to send arms?", term_set("Pyongyang sends arms."))
+    True
     >>> subject_missing("What did the Kremlin chief say?", frozenset()), subject_missing("Why?",
     ...                                                                             frozenset())
     (False, False)

@@ -269,3 +269,6 @@ def test_what_a_named_subject_said_needs_a_sentence_naming_it(engine: QAEngine) 
     assert ans.confidence != "answer" or "South Korea" in ans.citations[0].quote
     control = engine.ask("How did the United States respond?")  # the subject is in the sentence
     assert control.confidence == "answer" and "United States" in control.citations[0].quote
+    yes_no = engine.ask("Is South Korea going to send weapons to Ukraine?")  # was Pyongyang's
+    assert yes_no.confidence == "answer", yes_no.answer  # munitions sentence
+    assert "South Korea will consider providing arms" in yes_no.citations[0].quote
