@@ -103,8 +103,9 @@ class ExtractiveAnswerer:
         question, standalone = q.text, q.searched
         if not re.search(r"[^\W\d_]", standalone):  # no word in any script ("🍕🍕?")
             return self._none(question)
-        supports = self.rank([self.support(standalone, retrieval, h, asked=question)
-                              for h in retrieval.hits])
+        supports = self.rank(self.meter.worded_like_text(
+            [self.support(standalone, retrieval, h, asked=question) for h in retrieval.hits],
+            retrieval))
         if asks_for_list(question):  # the user's own words (not a follow-up's history)
             items = self._list(supports, retrieval)
             if len(items) >= 2:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from treaty_qa.rag.calibration import Calibration
 from treaty_qa.rag.cues import (
@@ -171,6 +172,25 @@ class Meter:
                                              and re.search(r"\bhow long\b", question, re.I))):
                 return None  # "10,000 soldiers" does not answer "how many hours"
         return span
+
+    def worded_like_text(self, supports: list[Support], r: Retrieval) -> list[Support]:
+        """When some retrieved sentence itself holds every term of the question (the question is
+        worded like the text, as plain questions are), a sentence without the question's most
+        specific term (`_focus`) is not a direct answer: "How many flags did the crowds wave?"
+        is not answered by the spectators' count when "Crowds … waved flowers and flags" is
+        retrieved. Paraphrases, which no sentence covers, are untouched. The failed check is
+        carried by `entities_ok`, with the other checks on what the question names."""
+        qterms = list(dict.fromkeys(r.query_terms))
+        if not qterms or not supports or supports[0].coverage < 0:  # another script: no terms
+            return supports
+        owns = [term_set(s.hit.text) for s in supports]
+        if not any(all(matches(t, own) for t in qterms) for own in owns):
+            return supports
+        focus = self._focus(qterms, r.stats)
+        if focus is None:
+            return supports
+        return [s if matches(focus, own) else replace(s, entities_ok=False)
+                for s, own in zip(supports, owns, strict=True)]
 
     @staticmethod
     def _focus(qterms: Sequence[str], stats: TermStats) -> str | None:

@@ -272,3 +272,12 @@ def test_what_a_named_subject_said_needs_a_sentence_naming_it(engine: QAEngine) 
     yes_no = engine.ask("Is South Korea going to send weapons to Ukraine?")  # was Pyongyang's
     assert yes_no.confidence == "answer", yes_no.answer  # munitions sentence
     assert "South Korea will consider providing arms" in yes_no.citations[0].quote
+
+
+def test_a_question_worded_like_the_text_needs_its_most_specific_word(engine: QAEngine) -> None:
+    # "Crowds … waved flowers and flags" holds every word of the question, so the spectators'
+    # count (no "flags") is no answer; there is no count of flags at all: not answered directly
+    ans = engine.ask("How many flags did the crowds wave?")
+    assert ans.confidence != "answer" and ans.lead is None, ans.answer
+    control = engine.ask("How many North Korean soldiers were sent to Russia?")
+    assert control.confidence == "answer" and control.lead == "10,000 soldiers", control.answer
