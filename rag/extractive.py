@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from treaty_qa.rag.calibration import Calibration
 from treaty_qa.rag.corroborate import same_fact
-from treaty_qa.rag.cues import asks_for_list
+from treaty_qa.rag.cues import asks_for_list, numbers
 from treaty_qa.rag.measure import Meter
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
 from treaty_qa.rag.question import Question
@@ -70,11 +70,16 @@ class ExtractiveAnswerer:
     def _list_item(self, s: Support) -> bool:
         return s.checks_ok and s.probability >= self.cal.list_probability
 
-    def _close(self, supports: Sequence[Support], latin: bool) -> bool:
+    def _close(self, supports: Sequence[Support], latin: bool, question: str) -> bool:
         """Anything near the question at all (else "none": off-topic): a close enough cosine
         and, for a Latin-script question, at least one of its terms in some candidate's
-        sentence or window ("a recipe for kimchi" shares none with the treaty coverage)."""
+        sentence or window ("a recipe for kimchi" shares none with the treaty coverage). A
+        number of 3+ digits the question and a candidate's sentence share ("What happened in
+        1961?": short questions have low cosines) is close too."""
         best = max((s.hit.similarity for s in supports), default=0.0)
+        wanted = {n for n in numbers(question) if len(n) >= 3}
+        if wanted and any(wanted & numbers(s.hit.text) for s in supports):
+            return True
         if not latin:
             return best >= self.cal.closest_similarity
         return (best >= self.cal.closest_similarity_en
@@ -115,7 +120,7 @@ class ExtractiveAnswerer:
             per_entity = self._per_entity(retrieval)
             if per_entity:
                 return self._build(question, per_entity, corroborating=False)
-            if self._close(supports, latin_script(standalone)):
+            if self._close(supports, latin_script(standalone), standalone):
                 return self._closest(question, supports)
             return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)

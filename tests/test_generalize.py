@@ -281,3 +281,10 @@ def test_a_question_worded_like_the_text_needs_its_most_specific_word(engine: QA
     assert ans.confidence != "answer" and ans.lead is None, ans.answer
     control = engine.ask("How many North Korean soldiers were sent to Russia?")
     assert control.confidence == "answer" and control.lead == "10,000 soldiers", control.answer
+
+
+def test_a_year_the_question_shares_with_a_sentence_is_close_not_none(engine: QAEngine) -> None:
+    ans = engine.ask("What happened in 1961?")  # was "the sources don't say": cosine 0.79
+    assert ans.confidence == "closest", ans.answer
+    assert any("1961 treaty" in c.quote for c in ans.citations)
+    assert engine.ask("What happened in 1990?").confidence == "none"  # no sentence has it
