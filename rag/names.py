@@ -28,6 +28,11 @@ _CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) calle
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
+# words that put another thing between X and a name: "the treaty *between* the Democratic
+# People's Republic …" names a party, not the treaty ("the state ideology *of* Juche" names it)
+_OTHER = frozenset("between with by against from to among for after before than".split())
+
+
 def name_spans(question: str, sentence: str) -> list[str]:
     """Names in `sentence` that can answer "What is the name of X?" / "What is X called?":
     capitalized runs the question does not hold — next to X's head noun (within 3 words, no
@@ -43,6 +48,10 @@ def name_spans(question: str, sentence: str) -> list[str]:
     >>> name_spans("What is the name of North Korea's state ideology?",
     ...            "North Korea follows the state ideology of Juche.")
     ['Juche']
+    >>> name_spans("What is the treaty called?", "The treaty between the Russian Federation and "
+    ...            "the DPRK includes an obligation."), name_spans("What is the treaty called?",
+    ...            'They signed the "Treaty on Comprehensive Strategic Partnership".')
+    ([], ['Comprehensive Strategic Partnership'])
     >>> name_spans("What names were given to the dogs Kim gifted Putin?",
     ...            "Kim gifted Putin a pair of dogs on Thursday.")
     []
@@ -64,7 +73,8 @@ def name_spans(question: str, sentence: str) -> list[str]:
         for h in at:
             lo, hi = sorted((h, idx[0] if idx[0] > h else idx[-1]))
             between = words[lo + 1:hi]
-            if len(between) <= 3 and all(re.match(r"\w", w.group(0)) for w in between):
+            if (len(between) <= 3 and all(re.match(r"\w", w.group(0)) for w in between)
+                    and not any(w.group(0).lower() in _OTHER for w in between)):
                 out.append(r.group(0))
                 break
     return out

@@ -288,3 +288,10 @@ def test_a_year_the_question_shares_with_a_sentence_is_close_not_none(engine: QA
     assert ans.confidence == "closest", ans.answer
     assert any("1961 treaty" in c.quote for c in ans.citations)
     assert engine.ask("What happened in 1990?").confidence == "none"  # no sentence has it
+
+
+def test_a_name_after_between_is_a_party_not_the_name(engine: QAEngine) -> None:
+    # "The treaty between the Democratic People's Republic of Korea (DPRK) and …" was the answer
+    ans = engine.ask("What is the full name of the treaty?")
+    assert ans.confidence != "answer" or "Comprehensive Strategic Partnership" in ans.answer
+    assert any("Comprehensive Strategic Partnership between" in c.quote for c in ans.citations)

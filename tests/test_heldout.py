@@ -18,9 +18,10 @@ from treaty_qa.settings import Settings
 # 7th, the plain `_c` questions added at their first measured values: they show what the scorer
 # does on direct wording: answer_c precision 0.77 (7 wrong), 5/20 unanswerable answered directly;
 # then "when will" needs a sentence about the future: 5 -> 4; what a named subject said needs
-# a sentence naming it, also in a yes/no question: answer_c 23/7/33 -> 24/5/34)
+# a sentence naming it, also in a yes/no question: answer_c 23/7/33 -> 24/5/34; a name after
+# "between" is a party, not the name: useful 34 -> 35)
 ANSWERABLE = {"answer_b": (26, 2, 34), "followup_b": (8, 2, 9), "other_script_answer_b": (9, 2, 14),
-              "answer_c": (24, 5, 34), "followup_c": (6, 1, 6)}
+              "answer_c": (24, 5, 35), "followup_c": (6, 1, 6)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 4}
 # typed leads on unanswerable questions: none, but one plain question known to get one ("How
 # many North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", docs/decisions.md)
