@@ -122,6 +122,10 @@ class Meter:
         if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
             spans = []  # "When will …?": a past date answers nothing (neither lead nor answer)
         own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)
+        # what a named subject said or did, read in the searched text: an outlet the question
+        # names is a filter there ("What did TDI say …" → "What did it say …"), a follow-up is
+        # resolved ("And what about China?" → "How did China react …")
+        subject_ok = not (comparable and only_entity is None and subject_missing(question, bag))
         return Support(
             hit=hit,
             coverage=self.coverage(qterms, hit, r.stats),
@@ -130,9 +134,7 @@ class Meter:
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
             entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
-                         and not not_in_person(asked or question, hit.text)
-                         and not (comparable and only_entity is None
-                                  and subject_missing(asked or question, bag))),
+                         and not not_in_person(asked or question, hit.text) and subject_ok),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,

@@ -54,3 +54,12 @@ def test_scoped_retrieval_returns_only_the_named_documents(engine: QAEngine) -> 
     assert hits and {h.doc_id for h in hits} == {TDI}
     plain = engine.retrieve(Question.plain("when was the pact signed?")).hits
     assert {h.doc_id for h in plain} != {TDI}  # unscoped, other outlets answer too
+
+
+def test_an_outlet_named_as_the_speaker_is_not_a_subject_to_find_in_the_text(
+        engine: QAEngine) -> None:
+    # "What did TDI say …" is searched as "What did it say …": TDI is in no sentence, so the
+    # named-subject check (rag.support.subject_missing) must not read it as the subject
+    ans = engine.ask("What did The Diplomatic Insight say Putin called the Western decision?")
+    assert ans.confidence == "answer", ans.answer
+    assert {c.doc_id for c in ans.citations} == {TDI}
