@@ -32,6 +32,7 @@ from treaty_qa.rag.support import (
     Support,
     context_terms,
     counted_elsewhere,
+    dates_another,
     entities,
     latin_script,
     matches,
@@ -119,6 +120,8 @@ class Meter:
         own = term_set(hit.text)
         if kind == "count" and counted_elsewhere(asked or question, spans, hit.text):
             spans = []  # it names what is asked about but counts something else
+        if kind in TIME_TYPES and comparable:  # "a 1961 treaty" dates the treaty, not the event
+            spans = [s for s in spans if not dates_another(asked or question, s, hit.text)]
         if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
             spans = []  # "When will …?": a past date answers nothing (neither lead nor answer)
         own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)

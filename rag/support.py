@@ -155,6 +155,29 @@ def counted_elsewhere(question: str, spans: Sequence[str], sentence: str) -> boo
     return True
 
 
+_DATED_THING = re.compile(
+    r"\b(?:a|an|the|its|their|this|that|his|her)\s+((?:1[89]|20)\d\d)\s+([a-z][\w-]*)")
+
+
+def dates_another(question: str, span: str, sentence: str) -> bool:
+    """A year written as the label of a thing ("a 1961 treaty") dates that thing, not the event
+    a "when" question asks about: "When did Putin and Kim sign the pact?" is not answered by "…
+    a revival of an agreement established under a 1961 treaty". It still dates the thing for a
+    question that names it ("When was the earlier treaty signed?").
+
+    >>> s = "The pact, signed by Putin and Kim, revives a 1961 treaty between the allies."
+    >>> dates_another("When did Putin and Kim sign the pact?", "1961", s)
+    True
+    >>> dates_another("When was the old treaty signed?", "1961", s)
+    False
+    >>> dates_another("When was it signed?", "June 19", "It was signed on June 19, 2024.")
+    False
+    """
+    wanted = term_set(question)
+    return any(m.group(1) in span and not set(terms(m.group(2))) & wanted
+               for m in _DATED_THING.finditer(sentence))
+
+
 _SELF = re.compile(r"\b([A-Z][\w'’-]*)\s+(?:himself|herself|themselves|itself)\b")
 
 

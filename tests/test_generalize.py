@@ -295,3 +295,14 @@ def test_a_name_after_between_is_a_party_not_the_name(engine: QAEngine) -> None:
     ans = engine.ask("What is the full name of the treaty?")
     assert ans.confidence != "answer" or "Comprehensive Strategic Partnership" in ans.answer
     assert any("Comprehensive Strategic Partnership between" in c.quote for c in ans.citations)
+
+
+def test_a_year_that_labels_a_thing_does_not_date_another_event(engine: QAEngine) -> None:
+    # "… a revival of a mutual defense agreement originally established under a 1961 treaty":
+    # 1961 dates that treaty, not the signing or the visit the question asks about
+    for q in ("When did Putin and Kim sign the pact?", "When did Putin visit North Korea?"):
+        ans = engine.ask(q)
+        assert ans.lead != "1961" and not (ans.confidence == "answer"
+                                           and "1961" in ans.citations[0].quote), ans.answer
+    signed = engine.ask("When did Putin and Kim sign the pact?")
+    assert signed.confidence == "answer" and signed.lead == "Wednesday", signed.answer
