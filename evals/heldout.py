@@ -1,8 +1,9 @@
 """The held-out dev check: the `*_b` sections of `evals/calibration.yaml` (116 questions written
 2026-11-26 by someone who never saw the eval splits) and the plain `*_c` ones (73 questions in a
-first-time user's direct wording, written 2026-11-27 the same way); no fit reads them unless
-`fit_scorer --all`. Answered by the real engine over the eval's private index, scored at answer
-level.
+first-time user's direct wording, written 2026-11-27 the same way), and the fresh plain `*_d` ones
+(80 questions, 2026-11-27, eighth session, same way); no fit reads them (`fit_scorer --all`
+reads the `_b` and `_c` ones). Answered by the real engine over the eval's private index, scored
+at answer level.
 
 Per answerable section: direct answers, their precision (a citation matches the case's `has`
 pattern), coverage (correct direct answers / questions), evidence in closest replies, and
@@ -27,8 +28,10 @@ from treaty_qa.evals.run import eval_engine
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.settings import Settings
 
-ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b", "answer_c", "followup_c")
-UNANSWERABLE = ("abstain_b", "other_script_abstain_b", "abstain_c")
+ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b", "answer_c", "followup_c",
+              "answer_d", "followup_d", "other_script_answer_d")
+UNANSWERABLE = ("abstain_b", "other_script_abstain_b", "abstain_c", "abstain_d",
+                "other_script_abstain_d")
 
 
 @dataclass(frozen=True)
