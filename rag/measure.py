@@ -37,6 +37,7 @@ from treaty_qa.rag.support import (
     latin_script,
     matches,
     not_in_person,
+    roles_reversed,
     subject_missing,
 )
 from treaty_qa.rag.terms import TermStats, term_set, terms
@@ -137,7 +138,8 @@ class Meter:
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
             entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
-                         and not not_in_person(asked or question, hit.text) and subject_ok),
+                         and not not_in_person(asked or question, hit.text) and subject_ok
+                         and not (comparable and roles_reversed(question, hit.text))),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,

@@ -198,6 +198,81 @@ def not_in_person(question: str, sentence: str) -> bool:
     return not re.search(rf"\b{name}\b(?!['’]s\b)", sentence)
 
 
+_ACTOR_QUESTION = re.compile(
+    r"^\W*(?:(?i:and\s+)?(?:(?i:what|which)(?:\s+[a-z]+)?|(?i:how\s+(?:many|much))\s+[a-z]+)\s+)?"
+    r"(?i:did|does|do|has|have|had|will|would|is|was|are|were)\s+"
+    r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+([a-z]+)\b(.*)$")
+_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+_RECIPIENT_VERBS = frozenset("receive get got obtain accept win gain earn".split())
+_PAST_VERB = re.compile(r"[a-z]{3,}ed|gave|sent|sold|told|met|brought|paid|left|took|made")
+
+
+def _mention(name: str, sentence: str) -> re.Match[str] | None:
+    """The first mention of `name` (or of its last word: "Kim" for "Kim Jong Un") as a word of
+    its own, not an adjective or a possessive's owner ("Russian", "Russia's" are not "Russia")."""
+    for form in dict.fromkeys([name, name.split()[-1]]):
+        m = re.search(rf"\b{re.escape(form)}\b(?![\w'’-])", sentence)
+        if m:
+            return m
+    return None
+
+
+def roles_reversed(question: str, sentence: str) -> bool:
+    """"What did Putin give Kim?" asks what Putin gave; "Kim Jong Un gifted Putin a pair of
+    dogs" tells what Kim gave: the sentence has the question's two names in each other's roles.
+    Read off word order: in the sentence the question's other name comes first and acts (the
+    span between them has no "and" joining them as a pair, and the later name is not an agent
+    after "by"); with the other party unnamed, the subject is acted on when a past-tense verb
+    precedes it. Only for what/which/how-many/yes-no questions about what a named subject did
+    to another named one; "When did Putin meet Kim?" is not about roles.
+
+    >>> s = "As a gesture of goodwill, Kim Jong Un gifted Putin a pair of Pungsan dogs."
+    >>> roles_reversed("What did Putin give Kim?", s), roles_reversed("What did Kim give Putin?", s)
+    (True, False)
+    >>> roles_reversed("Did Russia send soldiers to North Korea?",
+    ...                "North Korea may have sent about 10,000 soldiers to Russia.")
+    True
+    >>> roles_reversed("Did Putin sign the pact with Kim?", "Kim and Putin signed the pact.")
+    False
+    >>> roles_reversed("What did Putin give Kim?", "Putin was given a pair of dogs by Kim.")
+    True
+    >>> roles_reversed("When did Putin meet Kim?", "Kim greeted Putin at the airport.")
+    False
+    >>> roles_reversed("Did Putin give Kim any gifts?", "The dictator gifted Putin two dogs.")
+    True
+    >>> roles_reversed("What did Putin receive?", "The dictator gifted Putin two dogs.")
+    False
+    >>> roles_reversed("What does Moscow need from Pyongyang?", "Pyongyang supplies Moscow.")
+    False
+    """
+    m = _ACTOR_QUESTION.match(question)
+    if not m:
+        return False
+    subject, verb, rest = m.groups()
+    if verb in ("and", "or") or verb in _RECIPIENT_VERBS:
+        return False  # a pair of subjects; "What did Putin receive from Kim?" is about Putin
+    a = _mention(subject, sentence)
+    if a is None:
+        return False
+    others = [n for n in _NAME.findall(rest) if n.lower() != subject.lower()]
+    if others and re.search(rf"\bfrom\s+(?:the\s+)?{re.escape(others[0])}", rest):
+        return False  # "What does Moscow need from Pyongyang?": the other party gives
+    b = _mention(others[0], sentence) if others else None
+    if b is None:  # the other party unnamed ("The dictator gifted Putin …"): the subject is
+        before = sentence[:a.start()].split()  # acted on when a past-tense verb precedes it
+        return bool(before) and _PAST_VERB.fullmatch(before[-1]) is not None
+    if a.start() == b.start():
+        return False
+    first, second = sorted((a, b), key=lambda x: x.start())
+    between = sentence[first.end():second.start()]
+    if re.search(r"\b(?:and|or|with|between|both)\b|&", between, re.I):
+        return False  # a pair, or two names in separate roles this order cannot tell
+    agent = second if re.search(r"\bby\s+(?:\w+\s+){0,3}$", between, re.I) else first
+    return agent is b
+
+
 _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will)\s+"
                       r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?i:say|think|respond|"
                       r"react|reply|claim|call|describe|announce|warn|accuse|want|feel)\b|"

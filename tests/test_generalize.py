@@ -306,3 +306,16 @@ def test_a_year_that_labels_a_thing_does_not_date_another_event(engine: QAEngine
                                            and "1961" in ans.citations[0].quote), ans.answer
     signed = engine.ask("When did Putin and Kim sign the pact?")
     assert signed.confidence == "answer" and signed.lead == "Wednesday", signed.answer
+
+
+def test_a_sentence_with_the_roles_reversed_is_no_answer(engine: QAEngine) -> None:
+    # "Kim Jong Un gifted Putin a pair of Pungsan dogs" says what Kim gave, not what Putin gave;
+    # "North Korea may have sent about 10,000 soldiers to Russia" is no count of Russian troops
+    for q in ("What did Putin give Kim?", "Did Putin give Kim any gifts?",
+              "How many soldiers did Russia send to North Korea?"):
+        ans = engine.ask(q)
+        assert ans.confidence != "answer" and ans.lead is None, (q, ans.answer)
+    for q, quoted in (("What did Kim give Putin?", "Pungsan dogs"),
+                      ("How many soldiers did North Korea send to Russia?", "10,000 soldiers")):
+        ans = engine.ask(q)
+        assert ans.confidence == "answer" and quoted in ans.citations[0].quote, (q, ans.answer)
