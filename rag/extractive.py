@@ -148,18 +148,24 @@ class ExtractiveAnswerer:
         return picked
 
     def _closest(self, question: str, supports: Sequence[Support]) -> Answer:
-        """Up to `max_closest` most probable passages, one per source cluster: where to look,
-        claiming nothing."""
-        chosen: list[Support] = []
-        for s in supports:
-            if all(s.hit.cluster != c.hit.cluster for c in chosen):
-                chosen.append(s)
-            if len(chosen) >= self.cal.max_closest:
-                break
-        if len(chosen) < self.cal.max_closest:  # fewer clusters than slots: fill from the rest
-            chosen += [s for s in supports if s not in chosen][:self.cal.max_closest - len(chosen)]
-        citations = [Citation.from_hit(i + 1, s.hit) for i, s in enumerate(chosen)]
-        lines = [f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen)]
+        """Up to `max_closest` most probable passages, one per source cluster first: where to
+        look, claiming nothing. A chosen sentence whose neighbour in its paragraph was retrieved
+        too is quoted with it as one passage (the pair, verbatim), and the neighbour's slot goes
+        to the next passage."""
+        passages: list[Hit] = []
+        taken: set[str] = set()
+        for diverse in (True, False):  # fewer clusters than slots: fill from the rest
+            for s in supports:
+                if len(passages) >= self.cal.max_closest:
+                    break
+                if s.hit.node_id in taken or (diverse and any(
+                        s.hit.cluster == p.cluster for p in passages)):
+                    continue
+                passage, neighbour = with_neighbour(s.hit, [o.hit for o in supports])
+                passages.append(passage)
+                taken |= {s.hit.node_id, neighbour}
+        citations = [Citation.from_hit(i + 1, h) for i, h in enumerate(passages)]
+        lines = [f"“{h.text}” [{i + 1}]" for i, h in enumerate(passages)]
         return Answer(question=question, answer="\n".join([CLOSEST_TEXT, *lines]),
                       abstained=True, backend=self.name, citations=citations,
                       confidence="closest")
@@ -241,3 +247,34 @@ class ExtractiveAnswerer:
             refs = " ".join(f"[{len(same) + i + 1}]" for i in range(len(related)))
             text += f"\nSee also {refs}."
         return text
+
+
+def joined(a: Hit, b: Hit) -> Hit | None:
+    """`a` followed directly by `b` in one paragraph, as one verbatim passage (the spaces between
+    them read off `a`'s window), or None when they are not adjacent sentences of a paragraph.
+
+    >>> a = Hit("1", "Kim met Putin.", "d", "T", None, None, 0, 14,
+    ...         window="Kim met Putin. They signed.", cluster="d")
+    >>> b = Hit("2", "They signed.", "d", "T", None, None, 15, 27, window="", cluster="d")
+    >>> joined(a, b).text, joined(a, b).end, joined(b, a)
+    ('Kim met Putin. They signed.', 27, None)
+    """
+    if a.doc_id != b.doc_id or not 0 <= b.start - a.end <= 3:
+        return None
+    at = a.window.find(a.text)
+    after = a.window[at + len(a.text):] if at >= 0 else ""
+    gap = after[:b.start - a.end]
+    if at < 0 or gap.strip(" ") or not after[len(gap):].startswith(b.text):
+        return None
+    return replace(a, text=a.text + gap + b.text, end=b.end)
+
+
+def with_neighbour(hit: Hit, others: Sequence[Hit]) -> tuple[Hit, str]:
+    """`hit` joined with the first of `others` adjacent to it in its document (before or after),
+    and that neighbour's node id; `hit` itself and "" when none is."""
+    for o in others:
+        if o.node_id != hit.node_id:
+            pair = joined(hit, o) or joined(o, hit)
+            if pair is not None:
+                return pair, o.node_id
+    return hit, ""

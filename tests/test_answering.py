@@ -198,3 +198,19 @@ def test_acronym_in_the_question_matches_the_name_in_the_article(engine) -> None
     a = engine.ask("In what year was the DPRK established?")
     assert not a.abstained and "1948" in a.answer, a.answer
     assert "In June" not in a.answer  # a month does not answer "which year"
+
+
+def test_a_closest_passage_joins_adjacent_retrieved_sentences(engine: QAEngine) -> None:
+    """Two retrieved sentences next to each other in a paragraph are quoted as one passage
+    (verbatim at its offsets, one line), and the slot it frees shows another source."""
+    ans = engine.ask("How many people came to welcome Putin?")
+    assert ans.confidence == "closest", ans.answer
+    sentences = set(engine.retriever.texts)
+    joined = [c for c in ans.citations if c.quote not in sentences]
+    assert joined, ans.answer
+    for c in joined:
+        assert engine.article(c.doc_id)[c.start:c.end] == c.quote and "\n" not in c.quote
+        first = next(s for s in sentences if c.quote.startswith(s + " "))
+        assert c.quote[len(first) + 1:] in sentences  # exactly two whole sentences
+    assert any("tens of thousands of spectators" in c.quote for c in ans.citations)
+    assert ans.answer.splitlines()[1:] == [f"“{c.quote}” [{c.n}]" for c in ans.citations]
