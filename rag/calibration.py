@@ -30,6 +30,10 @@ class Calibration:
     # vs 0.59 for the former rule "cosine >= 0.775", and 1/10 unanswerable are answered directly
     # vs 7/10 (docs/decisions.md)
     max_closest: int = 3
+    # closest passages taken by probability alone before one from a cluster not yet shown:
+    # held-out (_b/_c/_d) closest replies holding the evidence 0 -> 38/69, 2 -> 42/69, 3 -> 43/69
+    # but then dev's "And what about China?" loses its evidence (docs/decisions.md)
+    closest_by_probability: int = 2
     max_list_items: int = 4
     # another cluster's sentence says the same (rag/corroborate.py: no typed conflict and this
     # cosine, or the lower one when both state the same year/date/number/article)

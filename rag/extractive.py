@@ -11,8 +11,9 @@ whether the numbers and named entities of the question occur in it ("Article 3" 
 - **answer** — the best sentence passes the checks and P ≥ `direct_probability`: quoted, with
   corroborating sentences from other independent sources; a list question ("Which countries …",
   "How did X respond", two questions in one) gets one bullet per distinct supported item instead.
-- **closest** — not answered directly: up to 3 of the most probable sentences, from different
-  sources, quoted under "Not answered directly — the closest passages are:"; nothing is claimed.
+- **closest** — not answered directly: up to 3 passages (the 2 most probable sentences, then the
+  most probable from a source not shown yet; a sentence whose neighbour was retrieved too is
+  quoted with it), under "Not answered directly — the closest passages are:"; nothing is claimed.
 - **none** — nothing in the corpus is close to the question at all (off-topic).
 
 A typed *lead* ("Article 51 — “…”") is shown only on a direct answer, and only when the span is of
@@ -148,17 +149,20 @@ class ExtractiveAnswerer:
         return picked
 
     def _closest(self, question: str, supports: Sequence[Support]) -> Answer:
-        """Up to `max_closest` most probable passages, one per source cluster first: where to
-        look, claiming nothing. A chosen sentence whose neighbour in its paragraph was retrieved
-        too is quoted with it as one passage (the pair, verbatim), and the neighbour's slot goes
-        to the next passage."""
+        """Up to `max_closest` passages, claiming nothing: the `closest_by_probability` most
+        probable, then the most probable from a source cluster not shown yet (another outlet's
+        angle: "And what about China?" after Japan), then the rest. A chosen sentence whose
+        neighbour in its paragraph was retrieved too is quoted with it as one passage (the
+        pair, verbatim), and the neighbour's slot goes to the next passage."""
         passages: list[Hit] = []
         taken: set[str] = set()
-        for diverse in (True, False):  # fewer clusters than slots: fill from the rest
+        rounds = ((self.cal.closest_by_probability, False), (self.cal.max_closest, True),
+                  (self.cal.max_closest, False))
+        for limit, new_cluster in rounds:
             for s in supports:
-                if len(passages) >= self.cal.max_closest:
+                if len(passages) >= limit:
                     break
-                if s.hit.node_id in taken or (diverse and any(
+                if s.hit.node_id in taken or (new_cluster and any(
                         s.hit.cluster == p.cluster for p in passages)):
                     continue
                 passage, neighbour = with_neighbour(s.hit, [o.hit for o in supports])

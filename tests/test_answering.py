@@ -50,7 +50,7 @@ def test_abstains_without_citations(engine: QAEngine, question: str) -> None:
 ])
 def test_on_topic_unanswerable_shows_closest_passages_without_claiming(
         engine: QAEngine, question: str) -> None:
-    """Not answered directly: up to 3 verbatim passages from different sources, no lead, and
+    """Not answered directly: up to 3 verbatim passages, no lead, and
     `abstained` stays True for programs that read only it."""
     ans = engine.ask(question)
     assert ans.abstained and ans.confidence == "closest" and ans.lead is None, ans.answer

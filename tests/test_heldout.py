@@ -25,10 +25,11 @@ from treaty_qa.settings import Settings
 # follow-ups 5/1/9, ru/ko 6/1/6, 4/15 and 1/5 unanswerable answered directly); a sentence with
 # the question's two names in each other's roles is no answer: abstain_c 4 -> 3, abstain_d 4 -> 3;
 # adjacent retrieved sentences quoted as one closest passage: useful answer_b 34 -> 35,
-# answer_c 35 -> 36
-ANSWERABLE = {"answer_b": (26, 2, 35), "followup_b": (8, 2, 9), "other_script_answer_b": (9, 2, 14),
+# answer_c 35 -> 36; the 2 most probable closest passages before another source's: useful
+# answer_b 35 -> 37, followup_b 9 -> 10, answer_d 30 -> 31
+ANSWERABLE = {"answer_b": (26, 2, 37), "followup_b": (8, 2, 10), "other_script_answer_b": (9, 2, 14),
               "answer_c": (24, 5, 36), "followup_c": (6, 1, 6),
-              "answer_d": (23, 4, 30), "followup_d": (5, 1, 9), "other_script_answer_d": (6, 1, 6)}
+              "answer_d": (23, 4, 31), "followup_d": (5, 1, 9), "other_script_answer_d": (6, 1, 6)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 3, "abstain_d": 3,
                 "other_script_abstain_d": 1}
 # typed leads on unanswerable questions: none, but one plain question known to get one ("How
