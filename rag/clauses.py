@@ -205,6 +205,41 @@ def base_form(verb: str) -> str:
     return re.sub(r"ied$", "y", v) if v.endswith("ied") else re.sub(r"e?d$", "", v)
 
 
+_ADVERBS = frozenset("have has had been be being actually reportedly already really also".split())
+
+
+def asked_verb(question: str) -> str | None:
+    """The main verb of a question, as written: "captured" in "How many soldiers has Ukraine
+    captured?", "send" in "How many soldiers did North Korea send to Russia?"; None when it
+    cannot be read.
+
+    >>> asked_verb("How many soldiers has Ukraine captured?"), asked_verb("Who signed it?")
+    ('captured', 'signed')
+    >>> asked_verb("How many troops may have gone to Russia?"), asked_verb("Why?")
+    ('gone', None)
+    """
+    p = parse_question(question)
+    if p is None or p.verb:
+        return p.verb.lower() if p else None
+    split = split_subject(p.rest) if p.aux else None
+    words = [w for w in (split[1] if split else p.rest if p.noun else "").split()
+             if w.lower() not in _ADVERBS]
+    return words[0] if words and words[0].isalpha() and words[0].islower() else None
+
+
+def verb_forms(verb: str) -> frozenset[str]:
+    """The forms a text may use for `verb`: base, past and participle ("send": sent; "gone": go,
+    went).
+
+    >>> sorted(verb_forms("send")), sorted(verb_forms("gone"))
+    (['send', 'sent'], ['go', 'gone', 'went'])
+    """
+    v = verb.lower()
+    participles = {part: base for base, (_, part) in IRREGULAR.items()}
+    base = v if v in IRREGULAR or v in VERBS else participles.get(v) or base_form(v)
+    return frozenset({v, base, past_tense(base), *IRREGULAR.get(base, ())})
+
+
 def declarative(aux: str, subject: str, after: str) -> str:
     """"Kim gave Putin" from ("did", "Kim", "give Putin"); an adverb before the verb stays
     where it is.

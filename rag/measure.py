@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from treaty_qa.rag.calibration import Calibration
+from treaty_qa.rag.clauses import asked_verb, verb_forms
 from treaty_qa.rag.cues import (
     ATTRIBUTE_TYPES,
     answer_type,
@@ -34,6 +35,7 @@ from treaty_qa.rag.support import (
     counted_elsewhere,
     dates_another,
     entities,
+    gap_not_length,
     latin_script,
     matches,
     not_in_person,
@@ -119,8 +121,9 @@ class Meter:
             ents = [only_entity]
         bag = term_set(evidence)
         own = term_set(hit.text)
-        if kind == "count" and counted_elsewhere(asked or question, spans, hit.text):
-            spans = []  # it names what is asked about but counts something else
+        if kind == "count" and (counted_elsewhere(asked or question, spans, hit.text)
+                                or gap_not_length(asked or question, spans, hit.text)):
+            spans = []  # it counts something else, or the time since, not the length asked
         if kind in TIME_TYPES and comparable:  # "a 1961 treaty" dates the treaty, not the event
             spans = [s for s in spans if not dates_another(asked or question, s, hit.text)]
         if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
@@ -145,7 +148,7 @@ class Meter:
             coverage_weight=self.cal.coverage_weight,
             z_weight=self.cal.z_weight,
             z=(hit.similarity - r.sim_mean) / r.sim_std,
-            lead=self._lead(asked or question, kind, spans, own_coverage, qterms),
+            lead=self._lead(asked or question, kind, spans, own_coverage, qterms, r.stats),
             own_coverage=own_coverage,
             unknown_share=self.unknown_share(qterms, r.stats) if qterms else 0.0,
             typed_span=bool(spans),
@@ -161,10 +164,12 @@ class Meter:
         return float(all(matches(t, own) for t in terms(noun)))
 
     def _lead(self, question: str, kind: str | None, spans: list[str], own_coverage: float,
-              qterms: Sequence[str]) -> str | None:
+              qterms: Sequence[str], stats: TermStats) -> str | None:
         """The typed span to put in front of the quote, or None: only a precise type, one
         candidate span that is of the asked type in its own right, and a sentence that itself
-        covers the question (a lead read off an unrelated sentence would read as a fact)."""
+        covers the question (a lead read off an unrelated sentence would read as a fact). A
+        count leads only when the corpus uses the question's verb in some form: "How many
+        soldiers has Ukraine captured?" gets no "10,000 soldiers" off the soldiers *sent*."""
         if kind not in LEAD_TYPES or len({s.lower() for s in spans}) != 1:
             return None
         if own_coverage < self.cal.lead_own_coverage:  # -1: another script, nothing to check
@@ -178,6 +183,10 @@ class Meter:
             if not (noun[0] in asked_for or (is_duration_unit(noun[0])
                                              and re.search(r"\bhow long\b", question, re.I))):
                 return None  # "10,000 soldiers" does not answer "how many hours"
+            verb = asked_verb(question)
+            if verb is not None and not any(stats.known(t) for form in verb_forms(verb)
+                                            for t in terms(form)):
+                return None
         return span
 
     def worded_like_text(self, supports: list[Support], r: Retrieval) -> list[Support]:

@@ -155,6 +155,29 @@ def counted_elsewhere(question: str, spans: Sequence[str], sentence: str) -> boo
     return True
 
 
+_GAP_ASKED = re.compile(r"\b(?:since|ago|before|previous(?:ly)?|first|gap|been|last\s+\w)", re.I)
+
+
+def gap_not_length(question: str, spans: Sequence[str], sentence: str) -> bool:
+    """"Putin's first visit to North Korea in 24 years" gives the time since the last visit, not
+    how long this one lasted: it does not answer "How long did Putin's visit last?", only a
+    question about the time since ("How long since …", "… ago", "his last visit").
+
+    >>> s = "The summit marks Putin's first visit to North Korea in 24 years."
+    >>> gap_not_length("How long did Putin's visit last?", ["24 years"], s)
+    True
+    >>> gap_not_length("How long since Putin last visited North Korea?", ["24 years"], s)
+    False
+    >>> gap_not_length("How long did the talks last?", ["two hours"], "The talks took two hours.")
+    False
+    """
+    if not re.search(r"\bhow long\b", question, re.I) or _GAP_ASKED.search(question):
+        return False
+    return bool(spans) and all(re.search(
+        rf"\bfirst\b[^.]{{0,80}}?\bin\s+(?:(?:the\s+)?(?:past|last)\s+)?{re.escape(s)}", sentence)
+        for s in spans)
+
+
 _DATED_THING = re.compile(
     r"\b(?:a|an|the|its|their|this|that|his|her)\s+((?:1[89]|20)\d\d)\s+([a-z][\w-]*)")
 

@@ -319,3 +319,20 @@ def test_a_sentence_with_the_roles_reversed_is_no_answer(engine: QAEngine) -> No
                       ("How many soldiers did North Korea send to Russia?", "10,000 soldiers")):
         ans = engine.ask(q)
         assert ans.confidence == "answer" and quoted in ans.citations[0].quote, (q, ans.answer)
+
+
+def test_no_count_lead_for_a_verb_the_sources_never_use(engine: QAEngine) -> None:
+    # nothing is said about captured soldiers: "10,000 soldiers" is the count of those *sent*
+    captured = engine.ask("How many North Korean soldiers has Ukraine captured?")
+    assert captured.lead is None, captured.answer
+    sent = engine.ask("How many soldiers did North Korea send to Russia?")  # "sent" is used
+    assert sent.confidence == "answer" and sent.lead == "10,000 soldiers", sent.answer
+
+
+def test_the_time_since_a_first_visit_is_not_how_long_it_lasted(engine: QAEngine) -> None:
+    # "Putin's first visit to North Korea in 24 years": the gap since the last visit
+    lasted = engine.ask("How long did Putin's visit last?")
+    assert lasted.lead is None and not (lasted.confidence == "answer" and "24 years" in
+                                        lasted.citations[0].quote), lasted.answer
+    since = engine.ask("How long since Putin last visited North Korea?")
+    assert since.confidence == "answer" and "24 years" in since.citations[0].quote, since.answer

@@ -33,9 +33,10 @@ ANSWERABLE = {"answer_b": (26, 2, 37), "followup_b": (8, 2, 10),
               "other_script_answer_d": (6, 1, 6)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 3, "abstain_d": 3,
                 "other_script_abstain_d": 1}
-# typed leads on unanswerable questions: none, but one plain question known to get one ("How
-# many North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", docs/decisions.md)
-LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
+# typed leads on unanswerable questions: none (the one plain question that got one, "How many
+# North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
+# a count leads only when the corpus uses the question's verb)
+LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d": 0,
          "other_script_abstain_d": 0}
 
 
