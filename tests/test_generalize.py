@@ -195,7 +195,9 @@ def test_a_sentence_about_something_else_is_not_a_direct_answer(engine: QAEngine
 
 
 @pytest.mark.parametrize(("question", "quote"), [
-    ("How many Pungsan dogs were given to Putin?", "pair of Pungsan dogs"),  # counted: a pair
+    # counted: a pair ("gifted", the corpus's verb: for "given", which it never uses, no count
+    # leads since the eighth session — test_no_count_lead_for_a_verb_the_sources_never_use)
+    ("How many Pungsan dogs were gifted to Putin?", "pair of Pungsan dogs"),
     ("How many soldiers may North Korea have sent to Russia?", "10,000 soldiers"),
 ])
 def test_a_count_of_the_asked_thing_still_answers(engine: QAEngine, question: str,
