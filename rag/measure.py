@@ -31,6 +31,7 @@ from treaty_qa.rag.names import countries, name_spans, named_spans
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.support import (
     Support,
+    agent_unnamed,
     context_terms,
     counted_elsewhere,
     dates_another,
@@ -142,7 +143,9 @@ class Meter:
             # sentence lacks only lowers coverage (paraphrases name things differently)
             entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
                          and not not_in_person(asked or question, hit.text) and subject_ok
-                         and not (comparable and roles_reversed(question, hit.text))),
+                         and not (comparable and (roles_reversed(question, hit.text)
+                                                  or agent_unnamed(asked or question,
+                                                                   hit.text)))),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,

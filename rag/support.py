@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from treaty_qa.rag.clauses import parse_question, verb_forms
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.terms import term_set, terms
 
@@ -294,6 +295,34 @@ def roles_reversed(question: str, sentence: str) -> bool:
         return False  # a pair, or two names in separate roles this order cannot tell
     agent = second if re.search(r"\bby\s+(?:\w+\s+){0,3}$", between, re.I) else first
     return agent is b
+
+
+_BE = frozenset("was were is are been being be".split())
+
+
+def agent_unnamed(question: str, sentence: str) -> bool:
+    """"Who founded North Korea?" asks for the agent; "North Korea … was founded in 1948 with
+    direct influence from Soviet dictator Josef Stalin" says when, not who: every use of the
+    question's verb in the sentence is passive with no "by" after it. An active use, or a "by"
+    agent ("the country founded by … Kim Il Sung"), names who did it.
+
+    >>> s = "North Korea was founded in 1948 with direct influence from Josef Stalin."
+    >>> agent_unnamed("Who founded North Korea?", s)
+    True
+    >>> agent_unnamed("Who founded North Korea?", "It is the country founded by Kim Il Sung.")
+    False
+    >>> agent_unnamed("Who signed the treaty?", "Putin and Kim signed the treaty.")
+    False
+    """
+    p = parse_question(question)
+    if p is None or p.wh != "who" or not p.verb:
+        return False
+    forms = {t for f in verb_forms(p.verb) for t in terms(f)}
+    words = re.findall(r"[\w’'-]+", sentence)
+    uses = [i for i, w in enumerate(words) if terms(w)[-1:] and terms(w)[-1] in forms]
+    return bool(uses) and all(i > 0 and words[i - 1].lower() in _BE
+                              and "by" not in {w.lower() for w in words[i + 1:i + 4]}
+                              for i in uses)
 
 
 _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will)\s+"

@@ -338,3 +338,11 @@ def test_the_time_since_a_first_visit_is_not_how_long_it_lasted(engine: QAEngine
                                         lasted.citations[0].quote), lasted.answer
     since = engine.ask("How long since Putin last visited North Korea?")
     assert since.confidence == "answer" and "24 years" in since.citations[0].quote, since.answer
+
+
+def test_who_needs_the_agent_not_a_passive_without_one(engine: QAEngine) -> None:
+    # "North Korea … was founded in 1948 with direct influence from … Josef Stalin" says when,
+    # not who: not a direct answer (the founder is in "the country founded by … Kim Il Sung")
+    ans = engine.ask("Who founded North Korea?")
+    assert not (ans.confidence == "answer" and "was founded in 1948" in ans.citations[0].quote)
+    assert any("Kim Il Sung" in c.quote for c in ans.citations), ans.answer

@@ -26,10 +26,12 @@ from treaty_qa.settings import Settings
 # the question's two names in each other's roles is no answer: abstain_c 4 -> 3, abstain_d 4 -> 3;
 # adjacent retrieved sentences quoted as one closest passage: useful answer_b 34 -> 35,
 # answer_c 35 -> 36; the 2 most probable closest passages before another source's: useful
-# answer_b 35 -> 37, followup_b 9 -> 10, answer_d 30 -> 31
+# answer_b 35 -> 37, followup_b 9 -> 10, answer_d 30 -> 31; "Who …?" needs the agent, not a
+# passive without "by" ("Who founded North Korea?"): wrong answer_c 5 -> 4, followup_c 1 -> 0,
+# followup_d 1 -> 0 (useful 36 -> 37, 6 -> 7, 9 -> 10)
 ANSWERABLE = {"answer_b": (26, 2, 37), "followup_b": (8, 2, 10),
-              "other_script_answer_b": (9, 2, 14), "answer_c": (24, 5, 36), "followup_c": (6, 1, 6),
-              "answer_d": (23, 4, 31), "followup_d": (5, 1, 9),
+              "other_script_answer_b": (9, 2, 14), "answer_c": (24, 4, 37), "followup_c": (6, 0, 7),
+              "answer_d": (23, 4, 31), "followup_d": (5, 0, 10),
               "other_script_answer_d": (6, 1, 6)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 3, "abstain_d": 3,
                 "other_script_abstain_d": 1}
