@@ -101,10 +101,12 @@ def test_stop_frees_port_and_later_requests_fail_to_connect(tiny: Path) -> None:
 
 
 def test_stop_mid_stream_breaks_the_stream_promptly(tiny: Path) -> None:
-    srv = LocalServer(tiny, threads=1, ctx=512)
+    # random weights: a sampled EOS could end the stream before stop() (greedy, ignore_eos), and
+    # a short answer could sit whole in the socket buffers before it (2,000 tokens: it cannot)
+    srv = LocalServer(tiny, threads=1, ctx=2048)
     stream = iter(client(srv).chat.completions.create(
-        model=srv.model_name, messages=MESSAGES, max_tokens=400,  # type: ignore[arg-type]
-        stream=True))
+        model=srv.model_name, messages=MESSAGES, max_tokens=2000,  # type: ignore[arg-type]
+        stream=True, temperature=0.0, extra_body={"ignore_eos": True}))
     next(stream)
     t0 = time.perf_counter()
     srv.stop()
