@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from treaty_qa.rag.terms import STOPWORDS
 
@@ -146,6 +147,7 @@ class Parse:
     rest: str
 
 
+@lru_cache(maxsize=4096)  # asked once per retrieved sentence by the checks in rag.support
 def parse_question(question: str) -> Parse | None:
     text = LEADIN.sub("", question.strip()).rstrip(" ?!.")
     m = re.match(rf"({WH})\b\s*(.*)", text, re.I)
@@ -227,6 +229,7 @@ def asked_verb(question: str) -> str | None:
     return words[0] if words and words[0].isalpha() and words[0].islower() else None
 
 
+@lru_cache(maxsize=4096)
 def verb_forms(verb: str) -> frozenset[str]:
     """The forms a text may use for `verb`: base, past and participle ("send": sent; "gone": go,
     went).
