@@ -20,6 +20,11 @@ class Calibration:
     context_credit: float = 0.35  # a term found only in the window counts this much
     # P(answers) from the learned scorer needed for a direct answer, and for a list item
     direct_probability: float = 0.5
+    # ... or this much for a sentence that holds every term of the question and a span of the
+    # asked type ("When was the treaty signed?" → "In June …, in Pyongyang, … signed the
+    # Treaty"): the scorer's negative weight on own coverage (a dev-fit artefact, docs/
+    # decisions.md) held them at 0.2–0.3; held-out +7 right / +1 wrong, flat over 0.05–0.2
+    full_match_probability: float = 0.15
     list_probability: float = 0.35
     lead_own_coverage: float = 0.5  # a lead needs the sentence itself to cover this much
     # below these best dense cosines nothing is close: "none" instead of "closest"

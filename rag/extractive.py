@@ -8,7 +8,9 @@ whether the numbers and named entities of the question occur in it ("Article 3" 
 4"; a question about France is not answered by a sentence about Japan). One small learned scorer
 (`rag.scorer`, fitted on the dev split) turns these into P(the sentence answers). Three outcomes:
 
-- **answer** — the best sentence passes the checks and P ≥ `direct_probability`: quoted, with
+- **answer** — the best sentence passes the checks and P ≥ `direct_probability` (or the lower
+  `full_match_probability` when it holds every term of a typed question and a span of the asked
+  type: "When was the treaty signed?" → "In June of this year, … signed the Treaty"): quoted, with
   corroborating sentences from other independent sources; a list question ("Which countries …",
   "How did X respond", two questions in one) gets one bullet per distinct supported item instead.
 - **closest** — not answered directly: up to 3 passages (the 2 most probable sentences, then the
@@ -65,8 +67,11 @@ class ExtractiveAnswerer:
         return sorted(scored, key=lambda s: (-s.probability, -s.score))
 
     def accept(self, s: Support) -> bool:
-        """A direct answer: the hard checks and the scorer's probability."""
-        return s.checks_ok and s.probability >= self.cal.direct_probability
+        """A direct answer: the hard checks and the scorer's probability, a lower one for a
+        sentence holding every term of the question and a span of the asked type."""
+        full_match = s.own_coverage >= 1.0 and s.typed_question and s.typed_span
+        return s.checks_ok and s.probability >= (self.cal.full_match_probability if full_match
+                                                 else self.cal.direct_probability)
 
     def _list_item(self, s: Support) -> bool:
         return s.checks_ok and s.probability >= self.cal.list_probability

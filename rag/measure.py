@@ -37,6 +37,7 @@ from treaty_qa.rag.support import (
     dates_another,
     entities,
     gap_not_length,
+    labelled_elsewhere,
     latin_script,
     matches,
     not_in_person,
@@ -144,6 +145,7 @@ class Meter:
             entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
                          and not not_in_person(asked or question, hit.text) and subject_ok
                          and not (comparable and (roles_reversed(question, hit.text)
+                                                  or labelled_elsewhere(question, hit.text)
                                                   or agent_unnamed(asked or question,
                                                                    hit.text)))),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,

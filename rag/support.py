@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from treaty_qa.rag.clauses import parse_question, verb_forms
+from treaty_qa.rag.clauses import asked_verb, parse_question, verb_forms
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.terms import term_set, terms
 
@@ -323,6 +323,37 @@ def agent_unnamed(question: str, sentence: str) -> bool:
     return bool(uses) and all(i > 0 and words[i - 1].lower() in _BE
                               and "by" not in {w.lower() for w in words[i + 1:i + 4]}
                               for i in uses)
+
+
+_LABEL_REACH = 6  # words between a verb and the year label it is told of
+
+
+def labelled_elsewhere(question: str, sentence: str) -> bool:
+    """A question about a thing its year labels ("Who signed the 1961 treaty?") asks about that
+    thing: a sentence that uses the question's verb only far from the label ("The pact, signed
+    by Putin and Kim, … revives an agreement established under a 1961 treaty") tells of
+    something else. Near means within `_LABEL_REACH` words; a sentence without the verb is left
+    to the other checks.
+
+    >>> s = ("The pact, signed by Putin and Kim, marks his first visit in 24 years and is seen "
+    ...      "as a revival of an agreement originally established under a 1961 treaty.")
+    >>> labelled_elsewhere("Who signed the 1961 treaty?", s)
+    True
+    >>> labelled_elsewhere("Who signed the 1961 treaty?", "The 1961 treaty was signed by Kim.")
+    False
+    >>> labelled_elsewhere("Who signed the treaty?", s), labelled_elsewhere("Why?", s)
+    (False, False)
+    """
+    verb = asked_verb(question)
+    things = [m.group(1) for m in _DATED_THING.finditer(question.lower())]
+    if not things or not verb:
+        return False
+    forms = {t for f in verb_forms(verb) for t in terms(f)}
+    words = re.findall(r"[\w’'-]+", sentence.lower())
+    uses = [i for i, w in enumerate(words) if terms(w)[-1:] and terms(w)[-1] in forms]
+    labels = [i for i, w in enumerate(words) if w in things]
+    return bool(uses and labels) and not any(abs(i - j) <= _LABEL_REACH
+                                             for i in uses for j in labels)
 
 
 _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will)\s+"
