@@ -1,6 +1,6 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones and the 80 plain `*_d`
-ones, which no fit reads.
+and 80 plain `*_e` ones, which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are made stricter, with one exception named below (9th session, answer_d's wrong answers)."""
 
@@ -32,18 +32,22 @@ from treaty_qa.settings import Settings
 # 9th: a sentence holding every term of a typed question and a span of its type answers at
 # P >= 0.15: right answer_c 24 -> 27, followup_c 6 -> 7, followup_d 5 -> 7; and one more wrong
 # on answer_d, 4 -> 5: the one count this session made looser, on purpose. English held-out
-# as a whole went 122 right / 16 wrong -> 129 / 17 (precision 0.88 both; docs/decisions.md)
+# as a whole went 122 right / 16 wrong -> 129 / 17 (precision 0.88 both; docs/decisions.md).
+# The fresh plain `_e` questions, written after that change but measured before and after it:
+# answer_e 25/6 -> 26/6 right/wrong, followup_e 6/0 -> 7/0, the rest identical; added here at
+# the after values
 ANSWERABLE = {"answer_b": (26, 2, 37), "followup_b": (8, 2, 10),
               "other_script_answer_b": (9, 2, 14), "answer_c": (27, 4, 37), "followup_c": (7, 0, 7),
               "answer_d": (23, 5, 31), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 1, 6)}
+              "other_script_answer_d": (6, 1, 6), "answer_e": (26, 6, 34), "followup_e": (7, 0, 10),
+              "other_script_answer_e": (5, 1, 7)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 3, "abstain_d": 3,
-                "other_script_abstain_d": 1}
+                "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
 LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d": 0,
-         "other_script_abstain_d": 0}
+         "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +59,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80
+    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
