@@ -31,6 +31,7 @@ from treaty_qa.rag.names import countries, name_spans, named_spans
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.support import (
     Support,
+    action_missing,
     agent_unnamed,
     context_terms,
     counted_elsewhere,
@@ -147,7 +148,10 @@ class Meter:
                          and not (comparable and (roles_reversed(question, hit.text)
                                                   or labelled_elsewhere(question, hit.text)
                                                   or agent_unnamed(asked or question,
-                                                                   hit.text)))),
+                                                                   hit.text)
+                                                  or action_missing(asked or question,
+                                                                    hit.text,
+                                                                    r.stats.known)))),
             entities_own=sum(matches(e, own) for e in ents) / len(ents) if ents else 1.0,
             has_focus=self._focus(qterms, r.stats) in own if qterms else False,
             coverage_weight=self.cal.coverage_weight,

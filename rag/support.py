@@ -15,7 +15,7 @@ asked once per retrieved sentence per question.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -354,6 +354,27 @@ def labelled_elsewhere(question: str, sentence: str) -> bool:
     labels = [i for i, w in enumerate(words) if w in things]
     return bool(uses and labels) and not any(abs(i - j) <= _LABEL_REACH
                                              for i in uses for j in labels)
+
+
+def action_missing(question: str, sentence: str, known: Callable[[str], bool]) -> bool:
+    """"Who photographed Putin and Kim with the dogs?" asks who did *that*: a sentence with no
+    form of the question's verb ("Kim gifted Putin a pair of Pungsan dogs") does not say who,
+    when the corpus uses the verb elsewhere (`known`). A verb the corpus never uses is a
+    paraphrase's ("Who inked the deal?"): left to the scorer.
+
+    >>> known = {"photograph", "gift"}.__contains__
+    >>> action_missing("Who photographed the leaders?", "Kim gifted Putin two dogs.", known)
+    True
+    >>> action_missing("Who gifted Putin dogs?", "Kim gifted Putin two dogs.", known)
+    False
+    >>> action_missing("Who inked the deal?", "Putin and Kim signed the pact.", known)
+    False
+    """
+    p = parse_question(question)
+    if p is None or p.wh != "who" or not p.verb:
+        return False
+    forms = {t for f in verb_forms(p.verb) for t in terms(f)}
+    return any(known(f) for f in forms) and not forms & set(terms(sentence))
 
 
 _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will)\s+"
