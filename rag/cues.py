@@ -66,7 +66,13 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
-    ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|сколько|"
+    # "How big is the contingent / was the crowd?": the size of a group is a number of people
+    ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|"
+                         r"\bhow\s+(?:big|large|strong)\s+(?:is|was|are|were|will\s+be)\s+"
+                         r"(?:the\s+|that\s+|this\s+|their\s+|its\s+)?(?:[\w-]+\s+){0,3}"
+                         r"(?:crowds?|forces?|contingents?|army|armies|delegations?|groups?|"
+                         r"deployments?|troops?|units?)\b|\bwhat\s+(?:is|was|were|are)\s+the\s+"
+                         r"size\s+of\b|сколько|"
                          r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년(?:도|에)", re.I)),
@@ -148,6 +154,8 @@ def answer_type(question: str) -> str | None:
     ...  "What would they be paid with?", "In which Russian region did they meet?",
     ...  "Which news agency reported it?", "What must bodies that keep Asia stable do?")]
     ['money', 'colour', 'age', 'clock', 'measure', None, 'locality', 'organization', None]
+    >>> [answer_type(q) for q in ("How big is the force they sent?", "How big was the deal?")]
+    ['count', None]
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]

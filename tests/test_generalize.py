@@ -399,3 +399,11 @@ def test_who_needs_a_sentence_telling_of_the_action(engine: QAEngine) -> None:
     gifted = engine.ask("Who gifted Putin the Pungsan dogs?")  # the verb is in the sentence
     assert gifted.confidence == "answer" and "Kim Jong Un gifted Putin" in \
         gifted.citations[0].quote, gifted.answer
+
+
+def test_the_size_of_a_group_is_a_count(engine: QAEngine) -> None:
+    # "How big was the … crowd?" asks for a number: "Crowds lining the streets chanted …" holds
+    # none; "tens of thousands of spectators" does
+    ans = engine.ask("How big was the welcoming crowd?")
+    assert ans.confidence == "answer" and "tens of thousands" in ans.citations[0].quote, \
+        ans.answer
