@@ -42,6 +42,7 @@ from treaty_qa.rag.support import (
     latin_script,
     matches,
     not_in_person,
+    object_of_another,
     roles_reversed,
     subject_missing,
 )
@@ -147,6 +148,7 @@ class Meter:
                          and not not_in_person(asked or question, hit.text) and subject_ok
                          and not (comparable and (roles_reversed(question, hit.text)
                                                   or labelled_elsewhere(question, hit.text)
+                                                  or object_of_another(question, hit.text)
                                                   or agent_unnamed(asked or question,
                                                                    hit.text)
                                                   or action_missing(asked or question,

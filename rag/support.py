@@ -19,7 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from treaty_qa.rag.clauses import asked_verb, parse_question, verb_forms
+from treaty_qa.rag.clauses import (
+    asked_verb,
+    is_verbal,
+    noun_chunks,
+    parse_question,
+    verb_forms,
+)
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.terms import term_set, terms
 
@@ -375,6 +381,46 @@ def action_missing(question: str, sentence: str, known: Callable[[str], bool]) -
         return False
     forms = {t for f in verb_forms(p.verb) for t in terms(f)}
     return any(known(f) for f in forms) and not forms & set(terms(sentence))
+
+
+def object_of_another(question: str, sentence: str) -> bool:
+    """"Who signed the treaty?" asks who signed *the treaty*: in "Kim Jong Un signed a decree
+    ratifying the … treaty" the treaty is the object of another verb ("ratifying"), after the
+    verb's own object. True when every active use of the question's verb is followed by another
+    verb before the question's object; a sentence without that object, or with it right after
+    the verb, or a passive use ("signed by …"), is left to the other checks (its synonyms —
+    "the landmark agreement" — are not judged).
+
+    >>> q = "Who signed the treaty?"
+    >>> object_of_another(q, "Kim signed a decree ratifying the partnership treaty.")
+    True
+    >>> object_of_another(q, "Putin and Kim signed the new treaty on Wednesday.")
+    False
+    >>> object_of_another(q, "The treaty, signed by Putin and Kim, revives a 1961 treaty.")
+    False
+    >>> object_of_another(q, "Putin and Kim signed the landmark agreement.")
+    False
+    """
+    p = parse_question(question)
+    if p is None or p.wh != "who" or not p.verb:
+        return False
+    chunks = noun_chunks(p.rest)
+    if not chunks or chunks[0].kind != "noun" or p.rest[:chunks[0].start].strip().lower() not in (
+            "", "the", "a", "an", "this", "that"):
+        return False
+    wanted = set(terms(chunks[0].head))
+    forms = {t for f in verb_forms(p.verb) for t in terms(f)}
+    words = re.findall(r"[\w’'-]+", sentence)
+    stems = [(terms(w)[-1:] or [""])[0] for w in words]
+    uses = [i for i, t in enumerate(stems) if t in forms]
+    for i in uses:
+        if i > 0 and words[i - 1].lower() in _BE or words[i + 1:i + 2] == ["by"]:
+            return False  # passive: what was signed stands before it
+        at = next((j for j in range(i + 1, len(words)) if stems[j] in wanted), None)
+        if at is None or not any(len(w) > 5 and w.endswith("ing") or w[0].islower() and is_verbal(w)
+                                 for w in words[i + 1:at]):
+            return False
+    return bool(uses)
 
 
 # what a subject said, or does, plans or might do ("What might South Korea supply …?"); any verb

@@ -407,3 +407,12 @@ def test_the_size_of_a_group_is_a_count(engine: QAEngine) -> None:
     ans = engine.ask("How big was the welcoming crowd?")
     assert ans.confidence == "answer" and "tens of thousands" in ans.citations[0].quote, \
         ans.answer
+
+
+def test_who_signed_it_is_not_who_signed_something_else(engine: QAEngine) -> None:
+    # "Kim Jong Un signed a decree ratifying the … treaty": the treaty is what "ratifying" acts
+    # on; the sentence where Putin and Kim "signed the "Treaty on …"" answers
+    ans = engine.ask("Who signed the treaty?")
+    assert ans.confidence == "answer", ans.answer
+    quote = ans.citations[0].quote
+    assert "signed a decree" not in quote and "Putin" in quote and "Kim" in quote, ans.answer
