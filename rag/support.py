@@ -303,6 +303,13 @@ def roles_reversed(question: str, sentence: str) -> bool:
     return agent is b
 
 
+@lru_cache(maxsize=4096)
+def verb_terms(verb: str) -> frozenset[str]:
+    """The terms of every form of `verb`, as `terms` reads a sentence ("signed": sign; "gone":
+    go, gone, went), for the checks below that look for the question's verb in a sentence."""
+    return frozenset(t for f in verb_forms(verb) for t in terms(f))
+
+
 _BE = frozenset("was were is are been being be".split())
 
 
@@ -323,7 +330,7 @@ def agent_unnamed(question: str, sentence: str) -> bool:
     p = parse_question(question)
     if p is None or p.wh != "who" or not p.verb:
         return False
-    forms = {t for f in verb_forms(p.verb) for t in terms(f)}
+    forms = verb_terms(p.verb)
     words = re.findall(r"[\w’'-]+", sentence)
     uses = [i for i, w in enumerate(words) if terms(w)[-1:] and terms(w)[-1] in forms]
     return bool(uses) and all(i > 0 and words[i - 1].lower() in _BE
@@ -354,7 +361,7 @@ def labelled_elsewhere(question: str, sentence: str) -> bool:
     things = [m.group(1) for m in _DATED_THING.finditer(question.lower())]
     if not things or not verb:
         return False
-    forms = {t for f in verb_forms(verb) for t in terms(f)}
+    forms = verb_terms(verb)
     words = re.findall(r"[\w’'-]+", sentence.lower())
     uses = [i for i, w in enumerate(words) if terms(w)[-1:] and terms(w)[-1] in forms]
     labels = [i for i, w in enumerate(words) if w in things]
@@ -379,7 +386,7 @@ def action_missing(question: str, sentence: str, known: Callable[[str], bool]) -
     p = parse_question(question)
     if p is None or p.wh != "who" or not p.verb:
         return False
-    forms = {t for f in verb_forms(p.verb) for t in terms(f)}
+    forms = verb_terms(p.verb)
     return any(known(f) for f in forms) and not forms & set(terms(sentence))
 
 
@@ -409,7 +416,7 @@ def object_of_another(question: str, sentence: str) -> bool:
             "", "the", "a", "an", "this", "that"):
         return False
     wanted = set(terms(chunks[0].head))
-    forms = {t for f in verb_forms(p.verb) for t in terms(f)}
+    forms = verb_terms(p.verb)
     words = re.findall(r"[\w’'-]+", sentence)
     stems = [(terms(w)[-1:] or [""])[0] for w in words]
     uses = [i for i, t in enumerate(stems) if t in forms]
