@@ -39,7 +39,14 @@ from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer
 from treaty_qa.rag.scorer_weights import SCORER
-from treaty_qa.rag.support import Support, candidate_features, entities, latin_script
+from treaty_qa.rag.support import (
+    Support,
+    candidate_features,
+    entities,
+    latin_script,
+    matches,
+)
+from treaty_qa.rag.terms import term_set
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
 __all__ = ["Calibration", "ExtractiveAnswerer"]  # Calibration: rag/calibration.py
@@ -120,17 +127,20 @@ class ExtractiveAnswerer:
         if asks_for_list(question):  # the user's own words (not a follow-up's history)
             items = self._list(supports, retrieval)
             if len(items) >= 2:
-                return self._build(question, items, corroborating=False, listed=True)
+                return self._build(question, self._naming(items, retrieval),
+                                   corroborating=False, listed=True)
         best = next((s for s in supports if self.accept(s)), None)
         if best is None:
             per_entity = self._per_entity(retrieval)
             if per_entity:
-                return self._build(question, per_entity, corroborating=False)
+                return self._build(question, self._naming(per_entity, retrieval),
+                                   corroborating=False)
             if self._close(supports, latin_script(standalone), standalone):
                 return self._closest(question, supports)
             return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)
-        return self._build(question, [best, *same, *related], corroborating=True,
+        return self._build(question, self._naming([best, *same, *related], retrieval),
+                           corroborating=True,
                            related=len(related))
 
     def _list(self, supports: Sequence[Support], r: Retrieval) -> list[Support]:
@@ -195,6 +205,27 @@ class ExtractiveAnswerer:
                 return []
             picked.append(ok[0])
         return picked
+
+    @staticmethod
+    def _naming(chosen: list[Support], r: Retrieval) -> list[Support]:
+        """A quoted sentence that lacks an entity the question names, and holds no span of the
+        asked type, is quoted with its retrieved neighbour in the paragraph that names it:
+        "Reactions to the agreement have been varied. Japan has expressed …" for "What was
+        Japan's reaction …?", not the first sentence alone. A sentence holding the asked type
+        answers by itself ("ratified … on November 11" needs no sentence before it)."""
+        question = r.question.searched
+        ents = list(dict.fromkeys(entities(question))) if latin_script(question) else []
+        out = []
+        for s in chosen:
+            missing = [e for e in ents if not matches(e, term_set(s.hit.text))]
+            if missing and not s.typed_span:
+                pair = next((p for o in r.hits if o.node_id != s.hit.node_id
+                             and all(matches(e, term_set(o.text)) for e in missing)
+                             for p in [joined(s.hit, o) or joined(o, s.hit)] if p is not None),
+                            None)
+                s = replace(s, hit=pair) if pair is not None else s
+            out.append(s)
+        return out
 
     def _build(self, question: str, chosen: list[Support], corroborating: bool,
                related: int = 0, listed: bool = False) -> Answer:

@@ -416,3 +416,15 @@ def test_who_signed_it_is_not_who_signed_something_else(engine: QAEngine) -> Non
     assert ans.confidence == "answer", ans.answer
     quote = ans.citations[0].quote
     assert "signed a decree" not in quote and "Putin" in quote and "Kim" in quote, ans.answer
+
+
+def test_a_quote_lacking_the_asked_entity_brings_the_neighbour_naming_it(engine: QAEngine) -> None:
+    # "Reactions to the agreement have been varied." names no one; the next sentence, about
+    # Japan, is retrieved too: quoted together, verbatim, as one passage
+    ans = engine.ask("What was Japan's reaction to the agreement?")
+    assert ans.confidence == "answer", ans.answer
+    first = ans.citations[0].quote
+    assert "varied." in first and "Japan has expressed" in first, ans.answer
+    # a sentence holding the asked type answers alone: no sentence before it is prefixed
+    when = engine.ask("When did Kim Jong Un ratify the treaty?")
+    assert when.citations[0].quote.startswith("The North Korean dictator ratified"), when.answer
