@@ -51,6 +51,9 @@ DUPLICATE_COSINE = 0.9
 EXACT_ROWS = 2_000  # embedded corpora up to this many sentences are searched exactly, in memory
 NEIGHBOUR_WEIGHT = 0.25  # weight of the window view in the dense score (dev: 0, 0.25, 0.5 tried)
 MAX_DF = 0.2  # query terms in more than this share of sentences are left out of BM25
+# a follow-up's own words ("And what about China?") are searched too, their dense ranking fused
+# at this weight with the resolved question's (dev + held-out follow-ups: 0.5 and 1 alike)
+FOLLOWUP_OWN_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -264,18 +267,27 @@ class HybridRetriever:
             return Retrieval(question, [], np.zeros(0, dtype=np.float32), qterms, self.stats)
         # normalized here, not before: the history part of a condensed follow-up is only cleaned
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
+        own = self.embed_query(question.text) if question.condensed else None
         if question.sources and self.store.remote:  # a scoped search reads memory: a lost
             with self.store.guard():  # server must still say so (one round trip, before the
                 self.store.count()  # lock: no network wait while holding it)
         with self._lock:  # one consistent corpus state (see refresh)
-            return self._retrieve(question, qterms, qvec, top_k)
+            return self._retrieve(question, qterms, qvec, top_k, own)
 
     def _retrieve(self, question: Question, qterms: list[str], qvec: np.ndarray,
-                  top_k: int) -> Retrieval:
+                  top_k: int, own: np.ndarray | None = None) -> Retrieval:
+        """Fuse (reciprocal rank) the dense ranking of `qvec`, that of `own` (a follow-up's
+        words as typed: the resolved "How did China react to the pact?" ranks the sentence on
+        China's response 8th, "And what about China?" 1st) and BM25's."""
         if not self.ids:
             return Retrieval(question, [], qvec, qterms, self.stats)
         only = frozenset(question.sources)
-        dense = self.scoped_dense(qvec, only) if only else self.dense(qvec, self.candidates)
+
+        def ranked(vec: np.ndarray) -> list[tuple[int, float]]:
+            return self.scoped_dense(vec, only) if only else self.dense(vec, self.candidates)
+
+        dense = ranked(qvec)
+        own_dense = ranked(own) if own is not None else []
         sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
         if only:  # a question naming an outlet: its documents alone
             sparse = [(r, s) for r, s in sparse if self.metas[r]["doc_id"] in only]
@@ -284,6 +296,8 @@ class HybridRetriever:
         fused: dict[int, float] = {}
         for rank, (row, _) in enumerate(dense):
             fused[row] = fused.get(row, 0.0) + 1.0 / (self.rrf_k_dense + rank + 1)
+        for rank, (row, _) in enumerate(own_dense):
+            fused[row] = fused.get(row, 0.0) + FOLLOWUP_OWN_WEIGHT / (self.rrf_k_dense + rank + 1)
         for rank, (row, _) in enumerate(sparse):
             fused[row] = fused.get(row, 0.0) + w_sparse / (self.rrf_k_sparse + rank + 1)
         bm = dict(sparse)

@@ -182,3 +182,19 @@ def test_an_adverb_before_the_verb_is_not_inflected() -> None:
                              ["What does Pyongyang reportedly supply to Moscow?"])
     assert "Pyongyang reportedly supplies to Moscow" in got
     assert "reportedlys" not in got
+
+
+def test_a_follow_up_is_searched_by_its_own_words_too(engine: QAEngine) -> None:
+    """Resolved, "And what about China?" reads "How did China react to the pact?", whose words
+    rank every sentence on the pact above the one on China's response (8th of 8); the typed words
+    alone rank it first. Both rankings are fused (10th session)."""
+    from treaty_qa.rag.question import Question
+
+    def rank(q: Question) -> int:
+        hits = engine.retrieve(q).hits
+        return next((i for i, h in enumerate(hits) if "China’s response" in h.text), len(hits))
+
+    q = engine.prepare("And what about China?", ["How did Japan react to the pact?"])
+    assert q.condensed and q.standalone == "How did China react to the pact?"
+    assert rank(q) < 3
+    assert rank(Question.plain(q.standalone)) > 4  # the resolved words alone: not in the top 5
