@@ -1,6 +1,6 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones and the 80 plain `*_d`
-and 80 plain `*_e` ones, which no fit reads.
+80 plain `*_e` ones and 80 plain `*_f` ones, which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -45,14 +45,20 @@ ANSWERABLE = {"answer_b": (26, 2, 37), "followup_b": (9, 1, 11),
               "other_script_answer_b": (9, 2, 14), "answer_c": (28, 2, 38), "followup_c": (7, 0, 7),
               "answer_d": (23, 3, 32), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 1, 6), "answer_e": (27, 5, 35), "followup_e": (7, 0, 10),
-              "other_script_answer_e": (5, 1, 7)}
+              "other_script_answer_e": (5, 1, 7),
+              # 10th: the fresh plain `_f` questions, written and measured before any answerer
+              # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
+              # directly: the gate records it, it is not a goal)
+              "answer_f": (28, 3, 33), "followup_f": (8, 2, 8), "other_script_answer_f": (4, 1, 7)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 3, "abstain_d": 3,
-                "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1}
+                "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
+                "abstain_f": 2, "other_script_abstain_f": 3}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
 LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d": 0,
-         "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0}
+         "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
+         "abstain_f": 0, "other_script_abstain_f": 0}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +70,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80
+    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
