@@ -37,8 +37,12 @@ class Calibration:
     max_closest: int = 3
     # closest passages taken by probability alone before one from a cluster not yet shown:
     # held-out (_b/_c/_d) closest replies holding the evidence 0 -> 38/69, 2 -> 42/69, 3 -> 43/69
-    # but then dev's "And what about China?" loses its evidence (docs/decisions.md)
-    closest_by_probability: int = 2
+    # (8th session). 10th: 3 for a question asked on its own (held-out +6 closest replies with
+    # the evidence, none fewer), 2 for a follow-up, whose resolved words repeat the earlier
+    # turn's angle ("And China?" after Japan): with 3, follow-ups lost the evidence in dev, _b,
+    # _d and _e (docs/decisions.md)
+    closest_by_probability: int = 3
+    closest_by_probability_followup: int = 2
     max_list_items: int = 4
     # another cluster's sentence says the same (rag/corroborate.py: no typed conflict and this
     # cosine, or the lower one when both state the same year/date/number/article)

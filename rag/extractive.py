@@ -136,7 +136,7 @@ class ExtractiveAnswerer:
                 return self._build(question, self._naming(per_entity, retrieval),
                                    corroborating=False)
             if self._close(supports, latin_script(standalone), standalone):
-                return self._closest(question, supports)
+                return self._closest(question, supports, followup=q.condensed)
             return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, self._naming([best, *same, *related], retrieval),
@@ -163,16 +163,19 @@ class ExtractiveAnswerer:
                 break
         return picked
 
-    def _closest(self, question: str, supports: Sequence[Support]) -> Answer:
+    def _closest(self, question: str, supports: Sequence[Support],
+                 followup: bool = False) -> Answer:
         """Up to `max_closest` passages, claiming nothing: the `closest_by_probability` most
-        probable, then the most probable from a source cluster not shown yet (another outlet's
-        angle: "And what about China?" after Japan), then the rest. A chosen sentence whose
-        neighbour in its paragraph was retrieved too is quoted with it as one passage (the
-        pair, verbatim), and the neighbour's slot goes to the next passage."""
+        probable (`closest_by_probability_followup` for a follow-up), then the most probable
+        from a source cluster not shown yet (another outlet's angle: "And what about China?"
+        after Japan), then the rest. A chosen sentence whose neighbour in its paragraph was
+        retrieved too is quoted with it as one passage (the pair, verbatim), and the
+        neighbour's slot goes to the next passage."""
         passages: list[Hit] = []
         taken: set[str] = set()
-        rounds = ((self.cal.closest_by_probability, False), (self.cal.max_closest, True),
-                  (self.cal.max_closest, False))
+        first = (self.cal.closest_by_probability_followup if followup
+                 else self.cal.closest_by_probability)
+        rounds = ((first, False), (self.cal.max_closest, True), (self.cal.max_closest, False))
         for limit, new_cluster in rounds:
             for s in supports:
                 if len(passages) >= limit:

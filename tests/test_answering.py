@@ -214,3 +214,27 @@ def test_a_closest_passage_joins_adjacent_retrieved_sentences(engine: QAEngine) 
         assert c.quote[len(first) + 1:] in sentences  # exactly two whole sentences
     assert any("tens of thousands of spectators" in c.quote for c in ans.citations)
     assert ans.answer.splitlines()[1:] == [f"“{c.quote}” [{c.n}]" for c in ans.citations]
+
+
+def test_closest_passages_most_probable_first_and_a_follow_up_shows_another_source() -> None:
+    """A question asked on its own gets its 3 most probable passages; a follow-up gets its 2
+    most probable, then the most probable from a source cluster not shown yet: its resolved
+    words repeat the earlier turn's angle ("And China?" after Japan: 10th session)."""
+    from treaty_qa.rag.extractive import ExtractiveAnswerer
+    from treaty_qa.rag.models import Hit
+    from treaty_qa.rag.support import Support
+
+    def support(n: int, cluster: str, p: float) -> Support:
+        text = f"Sentence {n} of its own document."
+        hit = Hit(f"n{n}", text, f"doc{n}", "T", None, None, 0, len(text), text, cluster)
+        return Support(hit=hit, coverage=0.5, type_ok=True, numbers_ok=True, entities_ok=True,
+                       entities_own=1.0, has_focus=False, lead=None, probability=p)
+
+    ranked = [support(1, "a", 0.3), support(2, "a", 0.2), support(3, "a", 0.1),
+              support(4, "b", 0.05)]
+    answerer = ExtractiveAnswerer()
+    alone = answerer._closest("Q?", ranked)
+    followup = answerer._closest("Q?", ranked, followup=True)
+    assert alone.confidence == followup.confidence == "closest"
+    assert [c.quote for c in alone.citations] == [s.hit.text for s in ranked[:3]]
+    assert [c.quote for c in followup.citations] == [ranked[i].hit.text for i in (0, 1, 3)]
