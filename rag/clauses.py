@@ -42,7 +42,9 @@ VERBS = frozenset(IRREGULAR) | frozenset("""
     hand help host include invade invoke join launch mean mention oblige offer oppose permit pledge
     promise protect provide ratify react receive reject release reply report require respond
     return serve share show state suggest supply support threaten tour travel use violate visit
-    vow want warn watch welcome withdraw work""".split())
+    vow want warn watch welcome withdraw work
+    accuse urge seek strengthen bolster intend insist characterize characterise consider expect
+    believe approve accompany""".split())
 PAST = {past: base for base, (past, _) in IRREGULAR.items()}
 NOUNISH = frozenset("""attack call claim end gift hand help offer pledge promise report return
     share show state supply support tour use visit vow watch work""".split())  # "the visits"
@@ -108,10 +110,10 @@ def is_verbal(word: str) -> bool:
 def noun_chunks(text: str) -> list[Chunk]:
     """Noun-like runs: "Kim", "Putin", "a present" in "What did Kim give Putin as a present?".
     A name after an inflected lower-case word starts a run of its own: a verb the lexicon lacks
-    ("accuses", "praised") is not glued to it; "two Russian bodies" stays one.
+    ("blames", "praised") is not glued to it; "two Russian bodies" stays one.
 
-    >>> [c.text for c in noun_chunks("Who accuses Russia and North Korea of trading arms?")]
-    ['accuses', 'Russia', 'North Korea', 'trading arms']
+    >>> [c.text for c in noun_chunks("Who blames Russia and North Korea for trading arms?")]
+    ['blames', 'Russia', 'North Korea', 'trading arms']
     """
     out: list[Chunk] = []
     run: list[re.Match[str]] = []

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from treaty_qa.rag.calibration import Calibration
+from treaty_qa.rag.clauses import asked_verb
 from treaty_qa.rag.corroborate import same_fact
 from treaty_qa.rag.cues import asks_for_list, numbers
 from treaty_qa.rag.measure import Meter
@@ -45,6 +46,7 @@ from treaty_qa.rag.support import (
     entities,
     latin_script,
     matches,
+    verb_terms,
 )
 from treaty_qa.rag.terms import term_set
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
@@ -214,19 +216,25 @@ class ExtractiveAnswerer:
         """A quoted sentence that lacks an entity the question names, and holds no span of the
         asked type, is quoted with its retrieved neighbour in the paragraph that names it:
         "Reactions to the agreement have been varied. Japan has expressed …" for "What was
-        Japan's reaction …?", not the first sentence alone. A sentence holding the asked type
+        Japan's reaction …?", not the first sentence alone. Likewise one that lacks the
+        question's verb (a form the corpus uses), with the neighbour that holds it: "Washington
+        and Seoul are particularly alarmed by … They have accused the two nations of …" for
+        "What did Washington and Seoul accuse them of?". A sentence holding the asked type
         answers by itself ("ratified … on November 11" needs no sentence before it)."""
         question = r.question.searched
-        ents = list(dict.fromkeys(entities(question))) if latin_script(question) else []
+        latin = latin_script(question)
+        ents = list(dict.fromkeys(entities(question))) if latin else []
+        verb = asked_verb(question) if latin else None
+        acts = verb_terms(verb) if verb and verb.lower() not in _LIGHT_VERBS else frozenset()
+        acts = acts if any(r.stats.known(t) for t in acts) else frozenset()
         out = []
         for s in chosen:
-            missing = [e for e in ents if not matches(e, term_set(s.hit.text))]
+            own = term_set(s.hit.text)
+            missing = [e for e in ents if not matches(e, own)]
             if missing and not s.typed_span:
-                pair = next((p for o in r.hits if o.node_id != s.hit.node_id
-                             and all(matches(e, term_set(o.text)) for e in missing)
-                             for p in [joined(s.hit, o) or joined(o, s.hit)] if p is not None),
-                            None)
-                s = replace(s, hit=pair) if pair is not None else s
+                s = _with_neighbour_holding(s, r, frozenset(missing), entity=True)
+            elif acts and not acts & own and not s.typed_span:
+                s = _with_neighbour_holding(s, r, acts, entity=False)
             out.append(s)
         return out
 
@@ -290,6 +298,24 @@ class ExtractiveAnswerer:
             refs = " ".join(f"[{len(same) + i + 1}]" for i in range(len(related)))
             text += f"\nSee also {refs}."
         return text
+
+
+# verbs that say nothing of the action asked about ("What did they do / have / make …?")
+_LIGHT_VERBS = frozenset("be do have get make happen mean think".split())
+
+
+def _with_neighbour_holding(s: Support, r: Retrieval, wanted: frozenset[str],
+                            entity: bool) -> Support:
+    """`s` quoted together with the first retrieved sentence adjacent to it in its paragraph
+    that holds every `wanted` entity (`entity`), or any of the `wanted` verb terms; `s` itself
+    when none is."""
+    def holds(text: str) -> bool:
+        have = term_set(text)
+        return all(matches(e, have) for e in wanted) if entity else bool(wanted & have)
+
+    pair = next((p for o in r.hits if o.node_id != s.hit.node_id and holds(o.text)
+                 for p in [joined(s.hit, o) or joined(o, s.hit)] if p is not None), None)
+    return replace(s, hit=pair) if pair is not None else s
 
 
 def joined(a: Hit, b: Hit) -> Hit | None:

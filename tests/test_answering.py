@@ -238,3 +238,15 @@ def test_closest_passages_most_probable_first_and_a_follow_up_shows_another_sour
     assert alone.confidence == followup.confidence == "closest"
     assert [c.quote for c in alone.citations] == [s.hit.text for s in ranked[:3]]
     assert [c.quote for c in followup.citations] == [ranked[i].hit.text for i in (0, 1, 3)]
+
+
+def test_a_quote_lacking_the_question_verb_brings_the_neighbour_that_holds_it(
+        engine: QAEngine) -> None:
+    """"Washington and Seoul are particularly alarmed by …" names the subject but not what they
+    accuse the two of; the next sentence ("They have accused the two nations of violating
+    international laws …") does, and is quoted with it, verbatim, as one citation."""
+    ans = engine.ask("What did Washington and Seoul accuse Russia and North Korea of?")
+    assert ans.confidence == "answer", ans.answer
+    first = ans.citations[0]
+    assert "Washington and Seoul" in first.quote and "accused the two nations" in first.quote
+    assert engine.article(first.doc_id)[first.start:first.end] == first.quote

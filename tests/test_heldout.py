@@ -43,16 +43,19 @@ from treaty_qa.settings import Settings
 # the after values
 # 10th: a follow-up's own words searched too: followup_c useful 7 -> 8. Then the 3 most probable
 # closest passages for a question asked on its own: useful answer_b 37 -> 38, ru/ko _b 14 -> 15,
-# answer_c 38 -> 39, answer_f 33 -> 35, ru/ko _f 7 -> 8 (the `_f` values below are before it)
+# answer_c 38 -> 39, answer_f 33 -> 35, ru/ko _f 7 -> 8 (the `_f` values below are before it).
+# Then a quote lacking the question's verb is joined with the neighbour holding it ("… alarmed
+# by … They have accused …"): right/wrong answer_c 28/2 -> 29/1, answer_d 23/3 -> 24/2, answer_e
+# 27/5 -> 28/4, answer_f 28/3 -> 29/2
 ANSWERABLE = {"answer_b": (26, 2, 38), "followup_b": (9, 1, 11),
-              "other_script_answer_b": (9, 2, 15), "answer_c": (28, 2, 39), "followup_c": (7, 0, 8),
-              "answer_d": (23, 3, 32), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 1, 6), "answer_e": (27, 5, 35), "followup_e": (7, 0, 10),
+              "other_script_answer_b": (9, 2, 15), "answer_c": (29, 1, 40), "followup_c": (7, 0, 8),
+              "answer_d": (24, 2, 33), "followup_d": (7, 0, 10),
+              "other_script_answer_d": (6, 1, 6), "answer_e": (28, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 1, 7),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (28, 3, 35), "followup_f": (8, 2, 8), "other_script_answer_f": (4, 1, 8)}
+              "answer_f": (29, 2, 36), "followup_f": (8, 2, 8), "other_script_answer_f": (4, 1, 8)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 1, "abstain_c": 3, "abstain_d": 3,
                 "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
                 "abstain_f": 2, "other_script_abstain_f": 3}
