@@ -36,6 +36,7 @@ from treaty_qa.rag.phrased import PhrasedAnswerer
 from treaty_qa.rag.question import Question, clean_question
 from treaty_qa.rag.retrieve import HybridRetriever, Retrieval
 from treaty_qa.rag.sections import article_answer, asked_article
+from treaty_qa.rag.support import capital_as_country
 from treaty_qa.rag.terms import normalize
 from treaty_qa.rag.timeline import TimelineEvent, build_timeline
 from treaty_qa.settings import Settings
@@ -284,9 +285,11 @@ class QAEngine:
             names = sorted({self.retriever.outlets.names[d] for d in sources})
             notices.append(f"Searched only {' and '.join(names)}: the question names "
                            f"{'it' if len(names) == 1 else 'them'}.")
+        searched = search if sources else standalone
+        as_country = capital_as_country(searched)  # "How did Beijing respond?": China
         return Question(asked=text, text=q, standalone=standalone, history=past,
                         notices=tuple(notices), sources=sources,
-                        search=search if sources else "")
+                        search=as_country if sources or as_country != searched else "")
 
     def _standalone(self, q: str, history: tuple[str, ...]) -> str:
         if not history or not is_followup(q):

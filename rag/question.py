@@ -55,7 +55,9 @@ class Question:
     history: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
     # the documents of the outlets the question names (only they are searched, `rag.outlets`)
-    # and the standalone question without those names ("" when it names none)
+    # and the standalone question without those names, a capital that is its subject read as
+    # its country ("How did Beijing respond?": China; `rag.support.capital_as_country`); ""
+    # when neither applies
     sources: tuple[str, ...] = ()
     search: str = ""
 

@@ -447,6 +447,35 @@ def _subject_terms(question: str) -> tuple[str, ...]:
     return tuple(terms(m.group(1) or m.group(2))) if m else ()
 
 
+# a capital standing for its country as the subject of what was said or done ("What did Seoul
+# say …?" asks what South Korea said): a general list, not the corpus's
+CAPITALS = {"Washington": "the United States", "Seoul": "South Korea", "Pyongyang": "North Korea",
+            "Moscow": "Russia", "the Kremlin": "Russia", "Kremlin": "Russia", "Beijing": "China",
+            "Tokyo": "Japan", "Kyiv": "Ukraine", "Kiev": "Ukraine", "London": "Britain",
+            "Paris": "France", "Berlin": "Germany", "Hanoi": "Vietnam", "Tehran": "Iran",
+            "Minsk": "Belarus", "Ankara": "Turkey", "New Delhi": "India", "Brussels": "the EU"}
+
+
+def capital_as_country(question: str) -> str:
+    """The question with a capital that is the subject of what was said, done or felt read as
+    its country: the articles write "China's response", a user asks "How did Beijing respond?".
+    A capital anywhere else (a place: "Where in Pyongyang …", "Pyongyang's main square") stays.
+
+    >>> capital_as_country("How did Beijing respond?")
+    'How did China respond?'
+    >>> capital_as_country("What did the Kremlin say about it?")
+    'What did Russia say about it?'
+    >>> capital_as_country("Where in Pyongyang was Putin welcomed?")
+    'Where in Pyongyang was Putin welcomed?'
+    """
+    m = _SUBJECT.search(question)
+    if not m:
+        return question
+    g = 1 if m.group(1) else 2
+    country = CAPITALS.get(m.group(g))
+    return question[:m.start(g)] + country + question[m.end(g):] if country else question
+
+
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     """"What did South Korea say about …?", "How did Japan react …?", "Is South Korea going to
     …?" ask what a *named* subject said, did or does: a sentence whose window (`evidence`: its

@@ -250,3 +250,16 @@ def test_a_quote_lacking_the_question_verb_brings_the_neighbour_that_holds_it(
     first = ans.citations[0]
     assert "Washington and Seoul" in first.quote and "accused the two nations" in first.quote
     assert engine.article(first.doc_id)[first.start:first.end] == first.quote
+
+
+def test_a_capital_as_the_subject_is_read_as_its_country(engine: QAEngine) -> None:
+    """The articles write "China's response"; "How did Beijing respond?" asks the same. Read as
+    China, it is answered with that sentence (the check that a named subject is in the quoted
+    sentence's window would otherwise refuse it: "Beijing" is nowhere)."""
+    q = engine.prepare("How did Beijing respond?")
+    assert q.searched == "How did China respond?" and q.standalone == "How did Beijing respond?"
+    ans = engine.ask("How did Beijing respond?")
+    assert ans.confidence == "answer", ans.answer
+    assert "China’s response" in ans.citations[0].quote
+    # a capital as a place stays one
+    assert engine.prepare("Where in Pyongyang was Putin welcomed?").search == ""

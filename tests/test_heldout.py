@@ -46,10 +46,11 @@ from treaty_qa.settings import Settings
 # answer_c 38 -> 39, answer_f 33 -> 35, ru/ko _f 7 -> 8 (the `_f` values below are before it).
 # Then a quote lacking the question's verb is joined with the neighbour holding it ("… alarmed
 # by … They have accused …"): right/wrong answer_c 28/2 -> 29/1, answer_d 23/3 -> 24/2, answer_e
-# 27/5 -> 28/4, answer_f 28/3 -> 29/2
+# 27/5 -> 28/4, answer_f 28/3 -> 29/2. Then a capital that is the subject read as its country
+# ("How did Beijing respond?": China): answer_d 24 -> 25 right
 ANSWERABLE = {"answer_b": (26, 2, 38), "followup_b": (9, 1, 11),
               "other_script_answer_b": (9, 2, 15), "answer_c": (29, 1, 40), "followup_c": (7, 0, 8),
-              "answer_d": (24, 2, 33), "followup_d": (7, 0, 10),
+              "answer_d": (25, 2, 33), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 1, 6), "answer_e": (28, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 1, 7),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
