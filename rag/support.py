@@ -459,7 +459,8 @@ CAPITALS = {"Washington": "the United States", "Seoul": "South Korea", "Pyongyan
 def capital_as_country(question: str) -> str:
     """The question with a capital that is the subject of what was said, done or felt read as
     its country: the articles write "China's response", a user asks "How did Beijing respond?".
-    A capital anywhere else (a place: "Where in Pyongyang …", "Pyongyang's main square") stays.
+    A capital anywhere else (a place: "Where in Pyongyang …", "Pyongyang's main square"), or the
+    subject of a yes/no question ("Is Pyongyang far from Moscow?"), stays.
 
     >>> capital_as_country("How did Beijing respond?")
     'How did China respond?'
@@ -467,13 +468,12 @@ def capital_as_country(question: str) -> str:
     'What did Russia say about it?'
     >>> capital_as_country("Where in Pyongyang was Putin welcomed?")
     'Where in Pyongyang was Putin welcomed?'
+    >>> capital_as_country("Is Pyongyang far from Moscow?")
+    'Is Pyongyang far from Moscow?'
     """
     m = _SUBJECT.search(question)
-    if not m:
-        return question
-    g = 1 if m.group(1) else 2
-    country = CAPITALS.get(m.group(g))
-    return question[:m.start(g)] + country + question[m.end(g):] if country else question
+    country = CAPITALS.get(m.group(1)) if m and m.group(1) else None
+    return question[:m.start(1)] + country + question[m.end(1):] if m and country else question
 
 
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
