@@ -60,7 +60,11 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     # "What is the name of X?", "What is X called?": only a name answers (`name_spans`)
     ("name", re.compile(r"\bwhat (?:is|was|are|were) the (?:[a-z]+ ){0,2}names? of\b|"
                         r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b|"
-                        r"\bwhat names? (?:is|was|are|were) given to\b", re.I)),
+                        r"\bwhat names? (?:is|was|are|were) given to\b|"
+                        # "Как называется …", "Как зовут …", "… 이름 / 명칭", "무엇이라고 부르나요"
+                        r"как\s+(?:\w+\s+){0,3}?(?:зовут|звали|называ\w*|назван\w*)|"
+                        r"название|\bимя\b|\bимена\b|이름|명칭|"
+                        r"(?:뭐|무엇)(?:이)?라고\s*(?:부르|불리|불러)", re.I)),
 ]
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"

@@ -17,6 +17,7 @@ from functools import cache
 from babel import Locale
 
 from treaty_qa.rag.cues import MONTH
+from treaty_qa.rag.scripts import holds_name
 
 _CALENDAR = re.compile(rf"{MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                        r"Sunday)$")
@@ -55,14 +56,20 @@ def name_spans(question: str, sentence: str) -> list[str]:
     >>> name_spans("What names were given to the dogs Kim gifted Putin?",
     ...            "Kim gifted Putin a pair of dogs on Thursday.")
     []
+    >>> name_spans("Как назывался гостевой дом, где ночевал Путин?",
+    ...            "After a night at a state guest house, Putin was welcomed.")
+    []
     """
     m = _NAME_OF.search(question) or _CALLED.search(question)
     head = m.group(1).split()[-1].lower() if m else ""
     head = re.sub(r"['’]s$", "", head)
     asked = question.lower()
+    other_script = bool(re.search(r"[А-Яа-яЁё가-힣]", question))
     runs = [r for r in _NAME_RUN.finditer(sentence)
             if r.group(0).lower() not in asked and not (r.start() == 0 and " " not in r.group(0))
-            and not _CALENDAR.match(r.group(0))]  # "… dogs on Thursday" names no dog
+            and not _CALENDAR.match(r.group(0))  # "… dogs on Thursday" names no dog
+            # a Russian/Korean question holds "Putin" as "Путину", "Russia" as "России"
+            and not (other_script and holds_name(question, r.group(0)))]
     words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
     at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
     if not at:

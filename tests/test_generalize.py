@@ -72,8 +72,9 @@ def test_russian_and_korean_questions_are_decided_by_the_scorer(engine: QAEngine
 
 @pytest.mark.parametrize("question", [
     "What is the name of the city's main square?",  # the square is never named
-    # (the Russian "Как назывался гостевой дом …?" still is: the name cue reads English only)
     "What is the name of the state guest house where Putin spent the night?",
+    # Russian: the sentence names only Putin, whom the question holds ("Путин")
+    "Как назывался гостевой дом, где ночевал Путин?",
 ])
 def test_unnamed_things_are_not_answered_directly(engine: QAEngine, question: str) -> None:
     ans = engine.ask(question)
@@ -84,6 +85,7 @@ def test_unnamed_things_are_not_answered_directly(engine: QAEngine, question: st
 @pytest.mark.parametrize(("question", "name"), [
     ("What is North Korea's state ideology called?", "Juche"),
     ("What is the Kim family bloodline called?", "Paektu"),
+    ("북한의 국가 이념은 무엇이라고 부르나요?", "Juche"),
 ])
 def test_named_things_are_answered(engine: QAEngine, question: str, name: str) -> None:
     ans = engine.ask(question)
