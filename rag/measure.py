@@ -128,7 +128,10 @@ class Meter:
         if kind == "count" and (counted_elsewhere(asked or question, spans, hit.text)
                                 or gap_not_length(asked or question, spans, hit.text)):
             spans = []  # it counts something else, or the time since, not the length asked
-        if kind in TIME_TYPES and comparable:  # "a 1961 treaty" dates the treaty, not the event
+        # "a 1961 treaty" dates the treaty, not the event; a Russian/Korean "when" question cannot
+        # be read for naming that thing, so it never does ("Когда Ким ратифицировал договор?");
+        # its "which year" may ask for the label itself ("몇 년에 맺어진 … 조약")
+        if kind in TIME_TYPES and (comparable or kind in ("date", "day")):
             spans = [s for s in spans if not dates_another(asked or question, s, hit.text)]
         if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
             spans = []  # "When will …?": a past date answers nothing (neither lead nor answer)

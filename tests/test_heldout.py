@@ -49,16 +49,19 @@ from treaty_qa.settings import Settings
 # 27/5 -> 28/4, answer_f 28/3 -> 29/2. Then a capital that is the subject read as its country
 # ("How did Beijing respond?": China): answer_d 24 -> 25 right. Then Russian/Korean "what is X
 # called / what is the name of X" questions need a name the question does not hold (read in
-# Latin letters): ru/ko _b 9 -> 10 right, its unanswerable answered directly 1 -> 0
+# Latin letters): ru/ko _b 9 -> 10 right, its unanswerable answered directly 1 -> 0. Then a
+# Russian/Korean "when" question does not take a year that labels a thing ("a 1961 treaty"):
+# wrong ru/ko _d, _e, _f 1 -> 0 each
 ANSWERABLE = {"answer_b": (26, 2, 38), "followup_b": (9, 1, 11),
-              "other_script_answer_b": (10, 2, 16), "answer_c": (29, 1, 40), "followup_c": (7, 0, 8),
+              "other_script_answer_b": (10, 2, 16), "answer_c": (29, 1, 40),
+              "followup_c": (7, 0, 8),
               "answer_d": (25, 2, 33), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 1, 6), "answer_e": (28, 4, 36), "followup_e": (7, 0, 10),
-              "other_script_answer_e": (5, 1, 7),
+              "other_script_answer_d": (6, 0, 7), "answer_e": (28, 4, 36), "followup_e": (7, 0, 10),
+              "other_script_answer_e": (5, 0, 8),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (29, 2, 36), "followup_f": (8, 2, 8), "other_script_answer_f": (4, 1, 8)}
+              "answer_f": (29, 2, 36), "followup_f": (8, 2, 8), "other_script_answer_f": (4, 0, 8)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 3, "abstain_d": 3,
                 "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
                 "abstain_f": 2, "other_script_abstain_f": 3}
