@@ -67,7 +67,9 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"(?:뭐|무엇)(?:이)?라고\s*(?:부르|불리|불러)", re.I)),
 ]
 _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    # "What does Article 4 say?" names its article: it asks what the article says, not which
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
+                           r"(?!\s+(?:\d+|[IVXLC]+)\b)"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
     # "How big is the contingent / was the crowd?": the size of a group is a number of people
@@ -160,6 +162,8 @@ def answer_type(question: str) -> str | None:
     ['money', 'colour', 'age', 'clock', 'measure', None, 'locality', 'organization', None]
     >>> [answer_type(q) for q in ("How big is the force they sent?", "How big was the deal?")]
     ['count', None]
+    >>> [answer_type(q) for q in ("Which article covers aid?", "What does Article 4 say?")]
+    ['article', None]
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]

@@ -52,11 +52,13 @@ from treaty_qa.settings import Settings
 # Latin letters): ru/ko _b 9 -> 10 right, its unanswerable answered directly 1 -> 0. Then a
 # Russian/Korean "when" question does not take a year that labels a thing ("a 1961 treaty"):
 # wrong ru/ko _d, _e, _f 1 -> 0 each
+# 11th: "What does Article 4 of the treaty say?" names its article, it does not ask for one:
+# right answer_c 29 -> 30, answer_e 28 -> 29
 ANSWERABLE = {"answer_b": (26, 2, 38), "followup_b": (9, 1, 11),
-              "other_script_answer_b": (10, 2, 16), "answer_c": (29, 1, 40),
+              "other_script_answer_b": (10, 2, 16), "answer_c": (30, 1, 40),
               "followup_c": (7, 0, 8),
               "answer_d": (25, 2, 33), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 0, 7), "answer_e": (28, 4, 36), "followup_e": (7, 0, 10),
+              "other_script_answer_d": (6, 0, 7), "answer_e": (29, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 8),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
