@@ -138,7 +138,8 @@ class ExtractiveAnswerer:
                 return self._build(question, self._naming(per_entity, retrieval),
                                    corroborating=False)
             if self._close(supports, latin_script(standalone), standalone):
-                return self._closest(question, supports, followup=q.condensed)
+                return self._closest(question, supports, followup=q.condensed,
+                                     speech=latin_script(standalone) and asks_speech(standalone))
             return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, self._naming([best, *same, *related], retrieval),
@@ -166,13 +167,14 @@ class ExtractiveAnswerer:
         return picked
 
     def _closest(self, question: str, supports: Sequence[Support],
-                 followup: bool = False) -> Answer:
+                 followup: bool = False, speech: bool = False) -> Answer:
         """Up to `max_closest` passages, claiming nothing: the `closest_by_probability` most
         probable (`closest_by_probability_followup` for a follow-up), then the most probable
         from a source cluster not shown yet (another outlet's angle: "And what about China?"
         after Japan), then the rest. A chosen sentence whose neighbour in its paragraph was
         retrieved too is quoted with it as one passage (the pair, verbatim), and the
-        neighbour's slot goes to the next passage."""
+        neighbour's slot goes to the next passage. For a question about what someone said, a
+        passage followed by the quotation it introduces is quoted with it (`quote_after`)."""
         passages: list[Hit] = []
         taken: set[str] = set()
         first = (self.cal.closest_by_probability_followup if followup
@@ -186,8 +188,12 @@ class ExtractiveAnswerer:
                         s.hit.cluster == p.cluster for p in passages)):
                     continue
                 passage, neighbour = with_neighbour(s.hit, [o.hit for o in supports])
+                if speech:
+                    passage = quote_after(passage)
                 passages.append(passage)
-                taken |= {s.hit.node_id, neighbour}
+                taken |= {s.hit.node_id, neighbour} | {
+                    o.hit.node_id for o in supports if o.hit.doc_id == passage.doc_id
+                    and passage.start <= o.hit.start < passage.end}
         citations = [Citation.from_hit(i + 1, h) for i, h in enumerate(passages)]
         lines = [f"“{h.text}” [{i + 1}]" for i, h in enumerate(passages)]
         return Answer(question=question, answer="\n".join([CLOSEST_TEXT, *lines]),
@@ -227,6 +233,7 @@ class ExtractiveAnswerer:
         verb = asked_verb(question) if latin else None
         acts = verb_terms(verb) if verb and verb.lower() not in _LIGHT_VERBS else frozenset()
         acts = acts if any(r.stats.known(t) for t in acts) else frozenset()
+        speech = latin and asks_speech(question)
         out = []
         for s in chosen:
             own = term_set(s.hit.text)
@@ -235,6 +242,8 @@ class ExtractiveAnswerer:
                 s = _with_neighbour_holding(s, r, frozenset(missing), entity=True)
             elif acts and not acts & own and not s.typed_span:
                 s = _with_neighbour_holding(s, r, acts, entity=False)
+            if speech:
+                s = replace(s, hit=quote_after(s.hit))
             out.append(s)
         return out
 
@@ -316,6 +325,53 @@ def _with_neighbour_holding(s: Support, r: Retrieval, wanted: frozenset[str],
     pair = next((p for o in r.hits if o.node_id != s.hit.node_id and holds(o.text)
                  for p in [joined(s.hit, o) or joined(o, s.hit)] if p is not None), None)
     return replace(s, hit=pair) if pair is not None else s
+
+
+# a question asking what someone said, or how they put it ("What did Putin say about …?", "How
+# did he describe that?", "How did the Russian head of state label …?")
+_SPEECH = re.compile(r"\b(?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|describe|call|label|"
+                     r"characteri[sz]e|term|warn|claim|comment)\b", re.I)
+# a direct quotation closed and attributed: "…,” Putin said." / "…,” said Putin." / "…,” he added."
+_ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-]*|he|she)\s+(?:said|added|"
+                         r"told|stressed|noted|warned|declared|stated)\b|(?:said|added)\s+"
+                         r"(?P<who2>[A-Z][\w'’-]*))", re.S)
+
+
+def asks_speech(question: str) -> bool:
+    """Whether `question` asks what someone said or how they put it.
+
+    >>> asks_speech("How did he describe that?"), asks_speech("What did Putin sign?")
+    (True, False)
+    """
+    return bool(_SPEECH.search(question))
+
+
+def quote_after(hit: Hit) -> Hit:
+    """`hit` followed by the next sentence of its document when that one is a direct quotation
+    attributed to someone `hit` names ("… ,” Putin said.") or to "he"/"she": a paraphrase
+    paragraph and the quote it introduces, one verbatim passage (the paragraph break kept, as
+    multi-paragraph quotations are written). `hit` itself otherwise.
+
+    >>> a = Hit("1", "Putin drew attention to strikes.", "d", "T", None, None, 0, 32,
+    ...         window="Putin drew attention to strikes.\\n\\n“This is a gross violation,” Putin "
+    ...         "said.", cluster="d")
+    >>> quote_after(a).text.endswith("violation,” Putin said."), quote_after(a).end
+    (True, 74)
+    >>> b = replace(a, window="Putin drew attention to strikes.\\n\\n“It is fine,” Kim said.")
+    >>> quote_after(b) is b
+    True
+    """
+    at = hit.window.find(hit.text)
+    if at < 0:
+        return hit
+    rest = hit.window[at + len(hit.text):]
+    nxt = rest.lstrip()
+    m = _ATTRIBUTED.match(nxt)
+    who = (m.group("who") or m.group("who2") or "") if m else ""
+    if not who or not (who in ("he", "she") or re.search(rf"\b{re.escape(who)}\b", hit.text)):
+        return hit
+    gap = rest[:len(rest) - len(nxt)]
+    return replace(hit, text=hit.text + gap + nxt, end=hit.end + len(gap) + len(nxt))
 
 
 def joined(a: Hit, b: Hit) -> Hit | None:

@@ -285,3 +285,21 @@ def test_a_count_of_something_else_is_not_a_direct_answer(engine: QAEngine) -> N
     troops = engine.ask("How many troops may North Korea have sent to Russia?")
     assert troops.confidence == "answer", troops.answer
     assert "10,000 soldiers" in troops.citations[0].quote
+
+
+@pytest.mark.parametrize("question,continued", [
+    ("What did Putin say about the West letting Ukraine hit Russia with its weapons?", True),
+    ("How did Putin describe the NATO decision on Ukrainian strikes?", True),
+    ("What did Putin draw attention to?", False),  # not a question about what he said
+])
+def test_a_paraphrase_is_quoted_with_the_quotation_it_introduces(
+        engine: QAEngine, question: str, continued: bool) -> None:
+    """"Putin drew attention to statements …" paraphrases; the next paragraph, "“This is not
+    just statements; … gross violation …,” Putin said.", is what he said. A question about what
+    he said gets both, one verbatim passage across the paragraph break."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer", ans.answer
+    first = ans.citations[0]
+    assert first.quote.startswith("Putin drew attention to statements")
+    assert ("gross violation" in first.quote) is continued
+    assert engine.article(first.doc_id)[first.start:first.end] == first.quote
