@@ -96,17 +96,29 @@ def phrase_cosine(embedder: Embedder) -> Callable[[str, str], float]:
     return lambda a, b: float(vector(a) @ vector(b))
 
 
+# who did it, after a passive: "photographed playing with the animals by state media outlets"
+_AGENT = re.compile(r"\b[a-z]{3,}(?:ed|en)\b(?:\s+[a-z]+){0,5}?\s+by\s+((?:the\s+)?[a-z][\w-]*"
+                    r"(?:\s+[a-z][\w-]*){0,2})")
+
+
 def adds_detail(kept: str, other: str) -> bool:
-    """`other` states a number, weekday, month or name (a capitalized word past the first)
-    that `kept` does not: a near-duplicate that is not the same sentence.
+    """`other` states a number, weekday, month, name (a capitalized word past the first) or the
+    agent of a passive ("… by state media outlets") that `kept` does not: a near-duplicate that
+    is not the same sentence.
 
     >>> adds_detail("Kim gifted Putin a pair of dogs.", "The dictator gave dogs on Thursday.")
     True
     >>> adds_detail("Kim gifted Putin a pair of dogs.", "‘Kim gave Putin two dogs.")
     False
+    >>> kept = "The two leaders were photographed playing with the dogs."
+    >>> adds_detail(kept, "The two were photographed with the animals by state media outlets.")
+    True
+    >>> adds_detail("The two were photographed by state media.", kept)
+    False
     """
     have = set(terms(kept))
-    return any(not set(terms(m)) <= have for m in _DETAIL.findall(other))
+    return any(not set(terms(m)) <= have
+               for m in [*_DETAIL.findall(other), *_AGENT.findall(other)])
 
 
 def neighbours(metas: list[dict[str, Any]]) -> list[tuple[int, ...]]:

@@ -112,6 +112,16 @@ def test_a_rewrite_that_adds_a_detail_keeps_its_own_slot(engine: QAEngine) -> No
     assert ans.corroboration == 1  # still one source cluster, not two
 
 
+def test_a_rewrite_that_names_who_did_it_keeps_its_own_slot(engine: QAEngine) -> None:
+    # "The two were photographed playing with the animals by state media outlets" rewrites
+    # "The two leaders were photographed playing with the dogs, …" but says by whom: collapsed,
+    # "Who photographed them?" could never show it
+    r = engine.retriever.retrieve("Who photographed the two leaders with the dogs?", 8)
+    photos = [h for h in r.hits if "photographed" in h.text]
+    assert any("state media outlets" in h.text for h in photos), [h.text for h in r.hits]
+    assert not any(h.also_in for h in photos)
+
+
 def test_every_citation_is_verbatim_in_its_article(engine: QAEngine) -> None:
     questions = ["Which UN Charter article is cited?", "How many soldiers did North Korea send?",
                  "When did Kim ratify the treaty?", "What car did the leaders drive?",

@@ -58,17 +58,19 @@ from treaty_qa.settings import Settings
 # cosine): unanswerable answered directly abstain_c 3 -> 2, abstain_d 3 -> 2. Then a paraphrase
 # quoted with the quotation it introduces, for a question about what someone said ("Putin drew
 # attention to …" + "“… gross violation …,” Putin said."): answer_b useful 38 -> 39, answer_c
-# 30/1/40 -> 31/0/41, followup_b 9/1/11 -> 10/0/12, confirmed followup_f 8/2/8 -> 9/1/9
+# 30/1/40 -> 31/0/41, followup_b 9/1/11 -> 10/0/12, confirmed followup_f 8/2/8 -> 9/1/9. Then a
+# rewrite naming who did it ("… by state media outlets") is not collapsed into the sentence it
+# rewrites: useful answer_c 41 -> 42, answer_d 33 -> 34, confirmed answer_f 36 -> 37
 ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
-              "other_script_answer_b": (10, 2, 16), "answer_c": (31, 0, 41),
+              "other_script_answer_b": (10, 2, 16), "answer_c": (31, 0, 42),
               "followup_c": (7, 0, 8),
-              "answer_d": (25, 2, 33), "followup_d": (7, 0, 10),
+              "answer_d": (25, 2, 34), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 7), "answer_e": (29, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 8),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (29, 2, 36), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 8)}
+              "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 8)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 2, "abstain_d": 2,
                 "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
                 "abstain_f": 2, "other_script_abstain_f": 3}
