@@ -112,7 +112,12 @@ _TITLES = (r"(?:(?:Russian|North|South|Korean|American|Chinese|Japanese|Ukrainia
            r"President|Premier|Prime|Minister|Foreign|Supreme|Leader|Chairman|General|Mr\.|"
            r"Ms\.|Dr\.)\s+)*")
 _PERSON = re.compile(rf"\b{_TITLES}((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){{1,2}})\b")
-_PLACE = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
+# a place: a name after in/at/to/from, or a venue named by its kind ("at a state guest house",
+# "in the city's main square": where someone stayed or was welcomed)
+_PLACE = re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|"
+                    r"(?:(?:the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}?(?:guest\s*house|hotel|residence|palace|square|"
+                    r"airport|station|stadium|hall|embassy|compound|headquarters|villa|mansion|"
+                    r"dacha|cosmodrome)\b)")
 
 
 _COLOUR = re.compile(r"\b(?:red|white|blue|black|green|yellow|grey|gray|silver|gold(?:en)?|brown|"
@@ -181,7 +186,13 @@ def answer_type(question: str) -> str | None:
 
 
 def find_typed(kind: str | None, sentence: str) -> list[str]:
-    """Spans in `sentence` that can answer a question of type `kind` ([] when none)."""
+    """Spans in `sentence` that can answer a question of type `kind` ([] when none).
+
+    >>> find_typed("place", "After a night at a state guest house, he was welcomed in Pyongyang.")
+    ['a state guest house', 'Pyongyang']
+    >>> find_typed("place", "He was welcomed with a ceremony.")
+    []
+    """
     if kind is None:
         return []
     if kind == "money":

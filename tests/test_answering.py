@@ -313,3 +313,12 @@ def test_a_paraphrase_is_quoted_with_the_quotation_it_introduces(
     assert first.quote.startswith("Putin drew attention to statements")
     assert ("gross violation" in first.quote) is continued
     assert engine.article(first.doc_id)[first.start:first.end] == first.quote
+
+
+def test_a_venue_named_by_its_kind_answers_where(engine: QAEngine) -> None:
+    """"at a state guest house" is a place though no name is capitalized: "Where did Putin lodge
+    …?" was answered with the sentence on the car rides (it holds "visit"), not the one saying
+    where he spent the night."""
+    ans = engine.ask("Where did Putin lodge during his visit?")
+    assert ans.confidence == "answer", ans.answer
+    assert "state guest house" in ans.citations[0].quote

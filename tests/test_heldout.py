@@ -60,12 +60,14 @@ from treaty_qa.settings import Settings
 # attention to …" + "“… gross violation …,” Putin said."): answer_b useful 38 -> 39, answer_c
 # 30/1/40 -> 31/0/41, followup_b 9/1/11 -> 10/0/12, confirmed followup_f 8/2/8 -> 9/1/9. Then a
 # rewrite naming who did it ("… by state media outlets") is not collapsed into the sentence it
-# rewrites: useful answer_c 41 -> 42, answer_d 33 -> 34, confirmed answer_f 36 -> 37
+# rewrites: useful answer_c 41 -> 42, answer_d 33 -> 34, confirmed answer_f 36 -> 37. Then a
+# venue named by its kind is a place ("at a state guest house"): answer_c useful 42 -> 43,
+# answer_d right 25 -> 26, ru/ko _b useful 16 -> 17, confirmed answer_e right 29 -> 30
 ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
-              "other_script_answer_b": (10, 2, 16), "answer_c": (31, 0, 42),
+              "other_script_answer_b": (10, 2, 17), "answer_c": (31, 0, 43),
               "followup_c": (7, 0, 8),
-              "answer_d": (25, 2, 34), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 0, 7), "answer_e": (29, 4, 36), "followup_e": (7, 0, 10),
+              "answer_d": (26, 2, 34), "followup_d": (7, 0, 10),
+              "other_script_answer_d": (6, 0, 7), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 8),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
