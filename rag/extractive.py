@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
                                    corroborating=False)
             if self._close(supports, latin_script(standalone), standalone):
                 return self._closest(question, supports, followup=q.condensed,
-                                     speech=latin_script(standalone) and asks_speech(standalone))
+                                     speech=asks_speech(standalone))
             return self._none(question)
         same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, self._naming([best, *same, *related], retrieval),
@@ -233,7 +233,7 @@ class ExtractiveAnswerer:
         verb = asked_verb(question) if latin else None
         acts = verb_terms(verb) if verb and verb.lower() not in _LIGHT_VERBS else frozenset()
         acts = acts if any(r.stats.known(t) for t in acts) else frozenset()
-        speech = latin and asks_speech(question)
+        speech = asks_speech(question)
         out = []
         for s in chosen:
             own = term_set(s.hit.text)
@@ -330,7 +330,11 @@ def _with_neighbour_holding(s: Support, r: Retrieval, wanted: frozenset[str],
 # a question asking what someone said, or how they put it ("What did Putin say about …?", "How
 # did he describe that?", "How did the Russian head of state label …?")
 _SPEECH = re.compile(r"\b(?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|describe|call|label|"
-                     r"characteri[sz]e|term|warn|claim|comment)\b", re.I)
+                     r"characteri[sz]e|term|warn|claim|comment)\b|"
+                     # Russian: сказал, заявил, назвал, описал, охарактеризовал, отозвался, говорит
+                     r"\b(?:сказал|заявил|назвал|назов|описал|охарактеризовал|отозвал|говор)\w*|"
+                     # Korean: 뭐라고 / 무엇이라고 (what … say/call), 어떻게 말/표현/묘사/평가/불렀
+                     r"(?:뭐|무엇이)라고|어떻게\s*(?:말|표현|묘사|평가|불렀|부르)", re.I)
 # a direct quotation closed and attributed: "…,” Putin said." / "…,” said Putin." / "…,” he added."
 _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-]*|he|she)\s+(?:said|added|"
                          r"told|stressed|noted|warned|declared|stated)\b|(?:said|added)\s+"
@@ -342,6 +346,8 @@ def asks_speech(question: str) -> bool:
 
     >>> asks_speech("How did he describe that?"), asks_speech("What did Putin sign?")
     (True, False)
+    >>> asks_speech("Как Путин назвал это решение?"), asks_speech("푸틴은 뭐라고 했나요?")
+    (True, True)
     """
     return bool(_SPEECH.search(question))
 

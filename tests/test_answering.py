@@ -301,6 +301,7 @@ def test_a_count_of_something_else_is_not_a_direct_answer(engine: QAEngine) -> N
     ("What did Putin say about the West letting Ukraine hit Russia with its weapons?", True),
     ("How did Putin describe the NATO decision on Ukrainian strikes?", True),
     ("What did Putin draw attention to?", False),  # not a question about what he said
+    ("Как Путин охарактеризовал решение Запада разрешить Украине удары по России?", True),
 ])
 def test_a_paraphrase_is_quoted_with_the_quotation_it_introduces(
         engine: QAEngine, question: str, continued: bool) -> None:

@@ -62,9 +62,11 @@ from treaty_qa.settings import Settings
 # rewrite naming who did it ("… by state media outlets") is not collapsed into the sentence it
 # rewrites: useful answer_c 41 -> 42, answer_d 33 -> 34, confirmed answer_f 36 -> 37. Then a
 # venue named by its kind is a place ("at a state guest house"): answer_c useful 42 -> 43,
-# answer_d right 25 -> 26, ru/ko _b useful 16 -> 17, confirmed answer_e right 29 -> 30
+# answer_d right 25 -> 26, ru/ko _b useful 16 -> 17, confirmed answer_e right 29 -> 30. Then the
+# quotation a paraphrase introduces for a Russian/Korean question about what someone said too
+# ("Как Путин назвал …?"): ru/ko _b 10/2/17 -> 11/1/18
 ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
-              "other_script_answer_b": (10, 2, 17), "answer_c": (31, 0, 43),
+              "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 43),
               "followup_c": (7, 0, 8),
               "answer_d": (26, 2, 34), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 7), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
