@@ -469,7 +469,7 @@ def object_of_another(question: str, sentence: str) -> bool:
 # at all was measured too: one right answer lost on held-out (docs/decisions.md, ninth session)
 _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have|had|would|will|"
                       r"might|could|can|may|should|must)\s+"
-                      r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?i:say|think|respond|"
+                      r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?i:say|think|see|view|regard|perceive|respond|"
                       r"react|reply|claim|call|describe|announce|warn|accuse|want|feel|supply|send|"
                       r"give|offer|provide|do|plan|consider|threaten|intend)\b|"
                       r"^\W*(?:Is|Are|Was|Were|Does|Do|Did|Will|Has|Have|Can|Could|Would)\s+"
@@ -501,6 +501,8 @@ def capital_as_country(question: str) -> str:
     'How did China respond?'
     >>> capital_as_country("What did the Kremlin say about it?")
     'What did Russia say about it?'
+    >>> capital_as_country("How does Seoul see the treaty?")
+    'How does South Korea see the treaty?'
     >>> capital_as_country("Where in Pyongyang was Putin welcomed?")
     'Where in Pyongyang was Putin welcomed?'
     >>> capital_as_country("Is Pyongyang far from Moscow?")

@@ -323,3 +323,10 @@ def test_a_venue_named_by_its_kind_answers_where(engine: QAEngine) -> None:
     ans = engine.ask("Where did Putin lodge during his visit?")
     assert ans.confidence == "answer", ans.answer
     assert "state guest house" in ans.citations[0].quote
+
+
+def test_a_capital_holding_an_opinion_is_read_as_its_country(engine: QAEngine) -> None:
+    """"How does Tokyo see the agreement?" asks Japan's view: its sentence ("Japan has expressed
+    “grave concerns” …") is shown (first), not a clause of the treaty."""
+    ans = engine.ask("How does Tokyo see the agreement?")
+    assert ans.citations and "grave concerns" in ans.citations[0].quote, ans.answer

@@ -64,11 +64,12 @@ from treaty_qa.settings import Settings
 # venue named by its kind is a place ("at a state guest house"): answer_c useful 42 -> 43,
 # answer_d right 25 -> 26, ru/ko _b useful 16 -> 17, confirmed answer_e right 29 -> 30. Then the
 # quotation a paraphrase introduces for a Russian/Korean question about what someone said too
-# ("Как Путин назвал …?"): ru/ko _b 10/2/17 -> 11/1/18
+# ("Как Путин назвал …?"): ru/ko _b 10/2/17 -> 11/1/18. Then a capital as the subject of an
+# opinion verb is its country too ("How does Seoul see …?"): answer_d 26/2/34 -> 26/1/35
 ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 43),
               "followup_c": (7, 0, 8),
-              "answer_d": (26, 2, 34), "followup_d": (7, 0, 10),
+              "answer_d": (26, 1, 35), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 7), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 8),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
