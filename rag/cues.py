@@ -61,6 +61,8 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"\bwhat (?:is|was|are|were) the (?:[a-z]+ ){0,2}names? of\b|"
                         r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b|"
                         r"\bwhat names? (?:is|was|are|were) given to\b|"
+                        r"\bwhat (?:is|was|are|were) (?:the |a |an )?[^?]{1,40}?['’]s?\s+"
+                        r"(?:full |official |real )?names?\b|"
                         # "Как называется …", "Как зовут …", "… 이름 / 명칭", "무엇이라고 부르나요"
                         r"как\s+(?:\w+\s+){0,3}?(?:зовут|звали|называ\w*|назван\w*)|"
                         r"название|\bимя\b|\bимена\b|이름|명칭|"
@@ -169,6 +171,8 @@ def answer_type(question: str) -> str | None:
     ['count', None]
     >>> [answer_type(q) for q in ("Which article covers aid?", "What does Article 4 say?")]
     ['article', None]
+    >>> [answer_type(q) for q in ("What are the dogs' names?", "What is the treaty's full name?")]
+    ['name', 'name']
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]

@@ -26,6 +26,8 @@ _NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |
                       r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
                       r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
 _CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
+# "the dogs' names", "the treaty's full name"
+_NAME_OWNED = re.compile(r"\b([a-z][\w-]*)['’]s?\s+(?:full |official |real )?names?\b")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
@@ -56,13 +58,17 @@ def name_spans(question: str, sentence: str) -> list[str]:
     >>> name_spans("What names were given to the dogs Kim gifted Putin?",
     ...            "Kim gifted Putin a pair of dogs on Thursday.")
     []
+    >>> name_spans("What are the dogs' names?", "Kim gifted Putin a pair of Pungsan dogs.")
+    []
+    >>> name_spans("What is the square's name?", "Crowds filled Kim Il Sung Square.")
+    ['Kim Il Sung Square']
     >>> name_spans("Как назывался гостевой дом, где ночевал Путин?",
     ...            "After a night at a state guest house, Putin was welcomed.")
     []
     """
-    m = _NAME_OF.search(question) or _CALLED.search(question)
+    m = _NAME_OF.search(question) or _CALLED.search(question) or _NAME_OWNED.search(question)
     head = m.group(1).split()[-1].lower() if m else ""
-    head = re.sub(r"['’]s$", "", head)
+    head = re.sub(r"['’]s?$", "", head)
     asked = question.lower()
     other_script = bool(re.search(r"[А-Яа-яЁё가-힣]", question))
     runs = [r for r in _NAME_RUN.finditer(sentence)
@@ -81,7 +87,10 @@ def name_spans(question: str, sentence: str) -> list[str]:
             lo, hi = sorted((h, idx[0] if idx[0] > h else idx[-1]))
             between = words[lo + 1:hi]
             if (len(between) <= 3 and all(re.match(r"\w", w.group(0)) for w in between)
-                    and not any(w.group(0).lower() in _OTHER for w in between)):
+                    and not any(w.group(0).lower() in _OTHER for w in between)
+                    # a name right before a plural head classifies them ("a pair of Pungsan
+                    # dogs"): it is no name of theirs
+                    and not (head.endswith("s") and h == idx[-1] + 1)):
                 out.append(r.group(0))
                 break
     return out

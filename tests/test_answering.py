@@ -330,3 +330,12 @@ def test_a_capital_holding_an_opinion_is_read_as_its_country(engine: QAEngine) -
     “grave concerns” …") is shown (first), not a clause of the treaty."""
     ans = engine.ask("How does Tokyo see the agreement?")
     assert ans.citations and "grave concerns" in ans.citations[0].quote, ans.answer
+
+
+def test_a_breed_is_no_name_of_the_dogs(engine: QAEngine) -> None:
+    """"What are the dogs' names?": the articles never name them; "a pair of Pungsan dogs" gives
+    their breed (a name right before the plural noun classifies them). The possessive form asks
+    for a name like "the names of the dogs" does."""
+    for question in ("What are the dogs' names?", "What were the names of the dogs Kim gave?"):
+        ans = engine.ask(question)
+        assert ans.confidence != "answer", ans.answer

@@ -65,7 +65,9 @@ from treaty_qa.settings import Settings
 # answer_d right 25 -> 26, ru/ko _b useful 16 -> 17, confirmed answer_e right 29 -> 30. Then the
 # quotation a paraphrase introduces for a Russian/Korean question about what someone said too
 # ("Как Путин назвал …?"): ru/ko _b 10/2/17 -> 11/1/18. Then a capital as the subject of an
-# opinion verb is its country too ("How does Seoul see …?"): answer_d 26/2/34 -> 26/1/35
+# opinion verb is its country too ("How does Seoul see …?"): answer_d 26/2/34 -> 26/1/35. Then a
+# name right before a plural head classifies it ("Pungsan dogs" names no dog): unanswerable
+# answered directly abstain_c 2 -> 1
 ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 43),
               "followup_c": (7, 0, 8),
@@ -76,7 +78,7 @@ ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
               "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 8)}
-UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 2, "abstain_d": 2,
+UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 2,
                 "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
                 "abstain_f": 2, "other_script_abstain_f": 3}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
