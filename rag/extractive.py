@@ -90,7 +90,11 @@ class ExtractiveAnswerer:
         and, for a Latin-script question, at least one of its terms in some candidate's
         sentence or window ("a recipe for kimchi" shares none with the treaty coverage). A
         number of 3+ digits the question and a candidate's sentence share ("What happened in
-        1961?": short questions have low cosines) is close too."""
+        1961?": short questions have low cosines) is close too, and so is a sentence passing
+        every check with a span of the asked type and a term of the question ("What day of the
+        week did they sign it?" → "… signed the landmark agreement on Wednesday")."""
+        if latin and any(s.typed_span and s.checks_ok and s.coverage > 0 for s in supports):
+            return True
         best = max((s.hit.similarity for s in supports), default=0.0)
         wanted = {n for n in numbers(question) if len(n) >= 3}
         if wanted and any(wanted & numbers(s.hit.text) for s in supports):
