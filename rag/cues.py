@@ -85,7 +85,7 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년(?:도|에)", re.I)),
     # "On which day / what date …": a day (a weekday, "June 19"), not a month or a year
-    ("day", re.compile(r"\b(?:what|which)\s+(?:date|day)\b|какого числа|в какой день|"
+    ("day", re.compile(r"\b(?:what|which)\s+(?:date|day|weekday)\b|какого числа|в какой день|"
                        r"день недели|며칠|요일", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|month)\b|\bwhich (?:year|month)\b|когда|"
                         r"в каком году|언제|몇\s*월", re.I)),
@@ -173,6 +173,8 @@ def answer_type(question: str) -> str | None:
     ['article', None]
     >>> [answer_type(q) for q in ("What are the dogs' names?", "What is the treaty's full name?")]
     ['name', 'name']
+    >>> answer_type("Which weekday did they sign it on?")
+    'day'
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]
