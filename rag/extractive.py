@@ -36,11 +36,14 @@ from treaty_qa.rag.corroborate import same_fact
 from treaty_qa.rag.cues import asks_for_list, numbers
 from treaty_qa.rag.measure import Meter
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
+from treaty_qa.rag.names import countries
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer
 from treaty_qa.rag.scorer_weights import SCORER
+from treaty_qa.rag.scripts import holds_name
 from treaty_qa.rag.support import (
+    CAPITALS,
     Support,
     candidate_features,
     entities,
@@ -88,7 +91,8 @@ class ExtractiveAnswerer:
     def _close(self, supports: Sequence[Support], latin: bool, question: str) -> bool:
         """Anything near the question at all (else "none": off-topic): a close enough cosine
         and, for a Latin-script question, at least one of its terms in some candidate's
-        sentence or window ("a recipe for kimchi" shares none with the treaty coverage). A
+        sentence or window ("a recipe for kimchi" shares none with the treaty coverage); a
+        Russian/Korean question holding a name a candidate uses has a lower cosine bar. A
         number of 3+ digits the question and a candidate's sentence share ("What happened in
         1961?": short questions have low cosines) is close too, and so is a sentence passing
         every check with a span of the asked type and a term of the question ("What day of the
@@ -100,7 +104,9 @@ class ExtractiveAnswerer:
         if wanted and any(wanted & numbers(s.hit.text) for s in supports):
             return True
         if not latin:
-            return best >= self.cal.closest_similarity
+            return best >= self.cal.closest_similarity or (
+                best >= self.cal.closest_similarity_named
+                and holds_a_name_of(question, [s.hit.text for s in supports]))
         return (best >= self.cal.closest_similarity_en
                 and any(s.coverage > 0 for s in supports))
 
@@ -343,6 +349,27 @@ _SPEECH = re.compile(r"\b(?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|descr
 _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-]*|he|she)\s+(?:said|added|"
                          r"told|stressed|noted|warned|declared|stated)\b|(?:said|added)\s+"
                          r"(?P<who2>[A-Z][\w'’-]*))", re.S)
+
+
+_NAME_IN_TEXT = re.compile(r"(?<=\w )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def holds_a_name_of(question: str, sentences: Sequence[str]) -> bool:
+    """Whether a Russian/Korean `question` holds (read in Latin letters, `holds_name`) a name
+    that one of `sentences` uses past its first word: "풍산개" holds Pungsan. Countries and
+    capitals do not count (any question about the region names them), nor names without a word
+    of 3+ letters ("US").
+
+    >>> holds_a_name_of("풍산개는 무슨 요일에 선물했어요?", ["Kim gave Putin two Pungsan dogs."])
+    True
+    >>> holds_a_name_of("Какая погода в Москве?", ["The US and Moscow signed it in Moscow."])
+    False
+    """
+    names = {re.sub(r"['’]s$", "", m.group(0)) for text in sentences
+             for m in _NAME_IN_TEXT.finditer(text)}
+    return any(holds_name(question, n) for n in names
+               if n not in countries() and n not in CAPITALS
+               and any(len(w) >= 3 for w in n.split()))
 
 
 def asks_speech(question: str) -> bool:

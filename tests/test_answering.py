@@ -350,3 +350,14 @@ def test_a_short_typed_question_with_its_answer_in_a_sentence_is_on_topic(engine
     ans = engine.ask("On what day of the week was it signed?")
     assert ans.confidence != "none", ans.answer
     assert any("Wednesday" in c.quote for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize("question,on_topic", [
+    ("풍산개를 선물한 날은 무슨 요일이었나요?", True),  # holds Pungsan, a name the articles use
+    ("Какая погода в Москве?", False),  # a capital any question about the region may name
+    ("Кто выиграл чемпионат мира 2018 года?", False),
+])
+def test_a_russian_or_korean_question_naming_what_the_articles_name_is_on_topic(
+        engine: QAEngine, question: str, on_topic: bool) -> None:
+    ans = engine.ask(question)
+    assert (ans.confidence != "none") is on_topic, ans.answer

@@ -69,9 +69,11 @@ from treaty_qa.settings import Settings
 # name right before a plural head classifies it ("Pungsan dogs" names no dog): unanswerable
 # answered directly abstain_c 2 -> 1. Then a sentence passing every check with a span of the
 # asked type and a question term makes a short question on-topic ("What day of the week did
-# they sign it?" was told "nothing relevant"): answer_d useful 35 -> 36
+# they sign it?" was told "nothing relevant"): answer_d useful 35 -> 36. Then a Russian/Korean
+# question holding a name the retrieved sentences use (not a country or capital) is on-topic
+# from cosine 0.74: ru/ko _b useful 18 -> 19
 ANSWERABLE = {"answer_b": (26, 2, 39), "followup_b": (10, 0, 12),
-              "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 43),
+              "other_script_answer_b": (11, 1, 19), "answer_c": (31, 0, 43),
               "followup_c": (7, 0, 8),
               "answer_d": (26, 1, 36), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 7), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
