@@ -84,9 +84,12 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년(?:도|에)", re.I)),
+    # "What day of the week …": a weekday; "June 19" is a date, and says no weekday
+    ("weekday", re.compile(r"\bday of the week\b|\b(?:what|which)\s+weekday\b|день недели|요일",
+                           re.I)),
     # "On which day / what date …": a day (a weekday, "June 19"), not a month or a year
-    ("day", re.compile(r"\b(?:what|which)\s+(?:date|day|weekday)\b|какого числа|в какой день|"
-                       r"день недели|며칠|요일", re.I)),
+    ("day", re.compile(r"\b(?:what|which)\s+(?:date|day)\b|какого числа|в какой день|며칠",
+                       re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|month)\b|\bwhich (?:year|month)\b|когда|"
                         r"в каком году|언제|몇\s*월", re.I)),
     ("person", re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:leader|president|official|person)\b|кто|"
@@ -101,6 +104,7 @@ _DAY_ONLY = (rf"\b{MONTH}\s+\d{{1,2}}(?:,\s*(?:19|20)\d{{2}})?\b|"  # with its y
              r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
              r"\b(?:today|yesterday)\b")
 _DAY = re.compile(_DAY_ONLY)
+_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _DATE = re.compile(rf"\b(?:beginning|start|end|middle) of {MONTH}\b|{_DAY_ONLY}|"
                    rf"\b(?:19|20)\d{{2}}\b|\b(?:[Ii]n|since|by|of)\s+{MONTH}\b")
 _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -134,7 +138,8 @@ _MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:kg|kilo(?:gram)?s?|tonnes?|tons?|pounds
 ATTRIBUTE_TYPES = frozenset(name for name, _ in _ATTRIBUTE_CUES)
 
 
-_CUE_NOUN = re.compile(r"\b((?:what|which|how)\s+)(date|day|year|month|time|long|city|town|"
+_CUE_NOUN = re.compile(r"\b((?:what|which|how)\s+)(day\s+of\s+the\s+week|weekday|date|day|year|"
+                       r"month|time|long|city|town|"
                        r"country|region|province|place|number)\b", re.I)
 
 
@@ -173,12 +178,14 @@ def answer_type(question: str) -> str | None:
     ['article', None]
     >>> [answer_type(q) for q in ("What are the dogs' names?", "What is the treaty's full name?")]
     ['name', 'name']
-    >>> answer_type("Which weekday did they sign it on?")
-    'day'
+    >>> [answer_type(q) for q in ("Which weekday did they sign it on?", "On which day was it?")]
+    ['weekday', 'day']
+    >>> find_typed("weekday", "On June 19, a Wednesday."), find_typed("weekday", "On June 19.")
+    (['Wednesday'], [])
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]
-    ['money', 'age', 'locality', 'year', 'count', 'count', 'day']
+    ['money', 'age', 'locality', 'year', 'count', 'count', 'weekday']
     """
     for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
         if cue.search(question):
@@ -205,9 +212,9 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
         return find_money(sentence)
     if kind in ("name", "locality", "organization"):  # depend on what the question names:
         return []  # `rag.names`
-    pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "day": _DAY, "year": _YEAR,
-               "person": _PERSON, "place": _PLACE, "colour": _COLOUR, "age": _AGE,
-               "clock": _CLOCK, "measure": _MEASURE}[kind]
+    pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "day": _DAY,
+               "weekday": _WEEKDAY, "year": _YEAR, "person": _PERSON, "place": _PLACE,
+               "colour": _COLOUR, "age": _AGE, "clock": _CLOCK, "measure": _MEASURE}[kind]
     out = []
     for m in pattern.finditer(sentence):
         span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()

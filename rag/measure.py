@@ -49,10 +49,11 @@ from treaty_qa.rag.support import (
 )
 from treaty_qa.rag.terms import TermStats, term_set, terms
 
-LEAD_TYPES = {"date", "day", "year", "count", "article", "money"}  # precise enough to lead with
+# precise enough to lead with
+LEAD_TYPES = {"date", "day", "weekday", "year", "count", "article", "money"}
 # required in the sentence; person/place only rank (a paraphrase names them differently)
 GATING_TYPES = LEAD_TYPES | ATTRIBUTE_TYPES
-TIME_TYPES = {"date", "day", "year"}
+TIME_TYPES = {"date", "day", "weekday", "year"}
 
 
 def named_in(span: str, kind: str | None, question: str) -> bool:
@@ -136,7 +137,7 @@ class Meter:
         # "a 1961 treaty" dates the treaty, not the event; a Russian/Korean "when" question cannot
         # be read for naming that thing, so it never does ("Когда Ким ратифицировал договор?");
         # its "which year" may ask for the label itself ("몇 년에 맺어진 … 조약")
-        if kind in TIME_TYPES and (comparable or kind in ("date", "day")):
+        if kind in TIME_TYPES and (comparable or kind in ("date", "day", "weekday")):
             spans = [s for s in spans if not dates_another(asked or question, s, hit.text)]
         if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
             spans = []  # "When will …?": a past date answers nothing (neither lead nor answer)

@@ -361,3 +361,21 @@ def test_a_russian_or_korean_question_naming_what_the_articles_name_is_on_topic(
         engine: QAEngine, question: str, on_topic: bool) -> None:
     ans = engine.ask(question)
     assert (ans.confidence != "none") is on_topic, ans.answer
+
+
+@pytest.mark.parametrize("question,weekday", [
+    ("On what day of the week did Putin and Kim sign the pact?", "Wednesday"),
+    ("On what day of the week did Kim gift Putin the dogs?", "Thursday"),
+    ("What day of the week was it when North Korea ratified the deal?", None),  # never given
+])
+def test_a_day_of_the_week_is_a_weekday(engine: QAEngine, question: str,
+                                         weekday: str | None) -> None:
+    """"What day of the week …" asks for a weekday: "week" is not a word the evidence must hold
+    (the sentence saying "signed … on Wednesday" was a closest reply for lacking it), and a date
+    ("on November 11") names no weekday, so it is no answer."""
+    ans = engine.ask(question)
+    if weekday is None:
+        assert ans.confidence != "answer", ans.answer
+    else:
+        assert ans.confidence == "answer", ans.answer
+        assert ans.answer.startswith(weekday) and weekday in ans.citations[0].quote, ans.answer
