@@ -74,8 +74,11 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
                            r"(?!\s+(?:\d+|[IVXLC]+)\b)"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
-    # "How big is the contingent / was the crowd?": the size of a group is a number of people
+    # "How big is the contingent / was the crowd?": the size of a group is a number of people;
+    # "What was the vote count / death toll?" asks a number too
     ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|"
+                         r"^\W*(?:what|which)\s+(?:is|was|were|are)\s+the\s+(?:[\w-]+\s+){0,2}?"
+                         r"(?:(?:vote|head|body|death|casualty)\s*(?:count|toll)|tally)\b|"
                          r"\bhow\s+(?:big|large|strong)\s+(?:is|was|are|were|will\s+be)\s+"
                          r"(?:the\s+|that\s+|this\s+|their\s+|its\s+)?(?:[\w-]+\s+){0,3}"
                          r"(?:crowds?|forces?|contingents?|army|armies|delegations?|groups?|"
@@ -172,8 +175,9 @@ def answer_type(question: str) -> str | None:
     ...  "What would they be paid with?", "In which Russian region did they meet?",
     ...  "Which news agency reported it?", "What must bodies that keep Asia stable do?")]
     ['money', 'colour', 'age', 'clock', 'measure', None, 'locality', 'organization', None]
-    >>> [answer_type(q) for q in ("How big is the force they sent?", "How big was the deal?")]
-    ['count', None]
+    >>> [answer_type(q) for q in ("How big is the force they sent?", "How big was the deal?",
+    ...  "What was the vote count in the Duma?", "What is the death toll?")]
+    ['count', None, 'count', 'count']
     >>> [answer_type(q) for q in ("Which article covers aid?", "What does Article 4 say?")]
     ['article', None]
     >>> [answer_type(q) for q in ("What are the dogs' names?", "What is the treaty's full name?")]

@@ -379,3 +379,11 @@ def test_a_day_of_the_week_is_a_weekday(engine: QAEngine, question: str,
     else:
         assert ans.confidence == "answer", ans.answer
         assert ans.answer.startswith(weekday) and weekday in ans.citations[0].quote, ans.answer
+
+
+def test_a_vote_count_asks_for_a_number(engine: QAEngine) -> None:
+    """"What was the vote count …?" asks a number like "how many votes" does: the sentence saying
+    the Duma and the Federation Council "approved the bill on ratification" gives none, so it is
+    no direct answer (it was one, as an open question)."""
+    ans = engine.ask("What was the vote count in the Federation Council on the ratification bill?")
+    assert ans.confidence != "answer", ans.answer
