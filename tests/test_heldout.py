@@ -84,16 +84,21 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 8)}
+              "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 8),
+              # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
+              # before the session's answerer changes that followed them, added at those values
+              "answer_g": (24, 1, 29), "followup_g": (9, 0, 10),
+              "other_script_answer_g": (9, 1, 19)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
-                "abstain_f": 2, "other_script_abstain_f": 3}
+                "abstain_f": 2, "other_script_abstain_f": 3, "abstain_g": 1,
+                "other_script_abstain_g": 3}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
 LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d": 0,
          "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
-         "abstain_f": 0, "other_script_abstain_f": 0}
+         "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +110,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80
+    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
