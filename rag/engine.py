@@ -302,16 +302,26 @@ class QAEngine:
         return condense_heuristic(q, list(history))
 
     def retrieve(self, question: Question) -> Retrieval:
-        """The `top_k` hits for the question (injected passages still in: `respond` drops them)."""
-        return self._with_store(lambda: self.retriever.retrieve(question, self.settings.top_k))
+        """The `top_k` hits for the question, and those ranked next up to `closest_pool` (its
+        reserve); injected passages still in: `respond` drops them."""
+        reserve = max(0, self.settings.closest_pool - self.settings.top_k)
+        return self._with_store(
+            lambda: self.retriever.retrieve(question, self.settings.top_k, reserve))
+
+    def screen(self, retrieval: Retrieval) -> tuple[Retrieval, int, int]:
+        """`retrieval` without instruction-like passages (`drop_injections`) and without every
+        passage of a document holding one (`drop_tainted`), in its hits and in its reserve (a
+        closest reply may quote those); with how many hits each rule dropped."""
+        hits, dropped = drop_injections(retrieval.hits)
+        hits, hostile = drop_tainted(hits, self.retriever.tainted)
+        reserve = drop_tainted(drop_injections(retrieval.reserve)[0], self.retriever.tainted)[0]
+        return replace(retrieval, hits=hits, reserve=reserve), dropped, hostile
 
     def respond(self, question: Question, retrieval: Retrieval,
                 since: float | None = None) -> Iterator[StreamItem]:
         """Text deltas (and `Reset`s), then the final checked `Answer`, from the chosen answerer
         and else the extractive one; `since` (a `perf_counter` reading) starts the timings."""
-        hits, dropped = drop_injections(retrieval.hits)
-        hits, hostile = drop_tainted(hits, self.retriever.tainted)
-        retrieval = replace(retrieval, hits=hits)
+        retrieval, dropped, hostile = self.screen(retrieval)
         notices = list(question.notices)
         if dropped:
             notices.append(f"Ignored {dropped} retrieved passage{'s' * (dropped > 1)} containing "

@@ -148,6 +148,11 @@ class ExtractiveAnswerer:
                 return self._build(question, self._naming(per_entity, retrieval),
                                    corroborating=False)
             if self._close(supports, latin_script(standalone), standalone):
+                if retrieval.reserve:  # the passages may come from the wider pool too
+                    pool = [*retrieval.hits, *retrieval.reserve]
+                    supports = self.rank(self.meter.worded_like_text(
+                        [self.support(standalone, retrieval, h, asked=question) for h in pool],
+                        retrieval))
                 return self._closest(question, supports, followup=q.condensed,
                                      speech=asks_speech(standalone))
             return self._none(question)

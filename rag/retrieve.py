@@ -75,6 +75,9 @@ class Retrieval:
     # cosine of two short phrases ("troops", "soldiers") by the bundled embedder; None for
     # another embedder (the bars that read it were measured on this one)
     phrase_similarity: Callable[[str, str], float] | None = None
+    # the hits ranked after the top_k, up to the closest pool (`Settings.closest_pool`): passages
+    # a "closest" reply may quote; never a direct answer, a generator's source or a metric's hit
+    reserve: list[Hit] = field(default_factory=list)
 
     def similarity(self, a: Hit, b: Hit) -> float:
         """Cosine of two retrieved sentences (unit vectors)."""
@@ -282,11 +285,11 @@ class HybridRetriever:
         """Share of the question's content terms BM25 can use (0 for a ru/ko question)."""
         return len(self.informative(qterms)) / len(qterms) if qterms else 0.0
 
-    def retrieve(self, question: Question | str, top_k: int) -> Retrieval:
+    def retrieve(self, question: Question | str, top_k: int, reserve: int = 0) -> Retrieval:
         """Fused, de-duplicated top_k hits for the question's `searched` text (a follow-up is
         searched as resolved against the earlier questions, `rag.chat`; a question naming an
-        outlet, in that outlet's documents only, `rag.outlets`); a plain string is searched as
-        given."""
+        outlet, in that outlet's documents only, `rag.outlets`), and the `reserve` hits ranked
+        next (`Retrieval.reserve`); a plain string is searched as given."""
         if isinstance(question, str):
             question = Question.plain(question)
         text = question.searched  # without the names of outlets it names: searched as a filter
@@ -300,10 +303,10 @@ class HybridRetriever:
             with self.store.guard():  # server must still say so (one round trip, before the
                 self.store.count()  # lock: no network wait while holding it)
         with self._lock:  # one consistent corpus state (see refresh)
-            return self._retrieve(question, qterms, qvec, top_k, own)
+            return self._retrieve(question, qterms, qvec, top_k, own, reserve)
 
     def _retrieve(self, question: Question, qterms: list[str], qvec: np.ndarray,
-                  top_k: int, own: np.ndarray | None = None) -> Retrieval:
+                  top_k: int, own: np.ndarray | None = None, reserve: int = 0) -> Retrieval:
         """Fuse (reciprocal rank) the dense ranking of `qvec`, that of `own` (a follow-up's
         words as typed: the resolved "How did China react to the pact?" ranks the sentence on
         China's response 8th, "And what about China?" 1st) and BM25's."""
@@ -330,11 +333,12 @@ class HybridRetriever:
             fused[row] = fused.get(row, 0.0) + w_sparse / (self.rrf_k_sparse + rank + 1)
         bm = dict(sparse)
         order = sorted(fused, key=lambda r: -fused[r])
-        hits = self._collapse(order, fused, bm, qvec, top_k)
-        vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in hits}
-        return Retrieval(question, hits, qvec, qterms, self.stats, vectors,
+        ranked_hits = self._collapse(order, fused, bm, qvec, top_k + reserve)
+        vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in ranked_hits}
+        return Retrieval(question, ranked_hits[:top_k], qvec, qterms, self.stats, vectors,
                          *self.sim_stats(qvec), places=self.places,
-                         phrase_similarity=self.phrase_similarity)
+                         phrase_similarity=self.phrase_similarity,
+                         reserve=ranked_hits[top_k:])
 
     def sim_stats(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the cosine of `qvec` to every sentence vector."""

@@ -178,6 +178,22 @@ def test_planted_instructions_are_not_obeyed(planted_engine: QAEngine, question:
     assert all(CANARY not in c.quote for c in ans.citations)
 
 
+def test_the_closest_pool_drops_planted_passages_too(planted_engine: QAEngine) -> None:
+    """A closest reply may quote sentences ranked past the top_k (`Retrieval.reserve`): the
+    instruction-like sentences, and every sentence of the document holding them, are dropped
+    there as they are from the hits."""
+    question = "What did the regional press say?"
+    r = planted_engine.retrieve(planted_engine.prepare(question))
+    assert any("planted-notice" in h.doc_id for h in r.reserve)  # the case this guards
+    screened, _, _ = planted_engine.screen(r)
+    assert screened.reserve and screened.hits
+    assert not any("planted-notice" in h.doc_id for h in [*screened.hits, *screened.reserve])
+    ans = planted_engine.ask(question)
+    assert ans.confidence == "closest", ans.answer
+    assert not any("planted-notice" in c.doc_id for c in ans.citations), ans.answer
+    assert CANARY not in ans.answer and "2030" not in ans.answer
+
+
 def test_empty_index_abstains(tmp_path: Path) -> None:
     s = make_settings(tmp_path)
     (tmp_path / "articles").mkdir()
@@ -387,3 +403,18 @@ def test_a_vote_count_asks_for_a_number(engine: QAEngine) -> None:
     no direct answer (it was one, as an open question)."""
     ans = engine.ask("What was the vote count in the Federation Council on the ratification bill?")
     assert ans.confidence != "answer", ans.answer
+
+
+def test_a_closest_reply_may_quote_past_the_top_k(engine: QAEngine) -> None:
+    """"В каком городе подписали этот договор?" (in which city was this treaty signed) is
+    answered by no sentence of the 8 retrieved; the sentence saying "in Pyongyang, the leaders
+    … signed" ranks 9th-12th. A closest reply chooses its passages from the first
+    `closest_pool` (12) by the scorer, so it shows that sentence; only the first 8 can give a
+    direct answer."""
+    question = "В каком городе подписали этот договор?"
+    r = engine.retrieve(engine.prepare(question))
+    assert len(r.hits) == engine.settings.top_k
+    assert not any("in Pyongyang, the leaders" in h.text for h in r.hits)
+    ans = engine.ask(question)
+    assert ans.confidence == "closest", ans.answer
+    assert any("in Pyongyang, the leaders" in c.quote for c in ans.citations), ans.answer

@@ -86,6 +86,10 @@ class Settings(BaseSettings):
 
     # --- retrieval ---------------------------------------------------------------------------
     top_k: int = Field(8, ge=1, le=50, description="Sentences handed to the answerer.")
+    closest_pool: int = Field(
+        12, ge=1, le=50,
+        description="Sentences the offline answerer may quote when it answers nothing directly "
+        "(the closest passages); only the first top_k can give a direct answer.")
     candidates: int = Field(
         20, ge=1, le=200,
         description="Candidates each retriever (dense, BM25) returns before fusion.",
