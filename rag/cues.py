@@ -84,7 +84,9 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?:crowds?|forces?|contingents?|army|armies|delegations?|groups?|"
                          r"deployments?|troops?|units?)\b|\bwhat\s+(?:is|was|were|are)\s+the\s+"
                          r"size\s+of\b|сколько|"
-                         r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나", re.I)),
+                         r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나|"
+                         # for how long: "На какой срок …?", "얼마 동안 …?", "… 기간"
+                         r"на какой срок|как долго|얼마\s*동안|기간", re.I)),
     ("year", re.compile(r"\b(?:what|which|in what|in which)\s+year\b|в каком году|какого года|"
                         r"몇\s*년(?:도|에)", re.I)),
     # "What day of the week …": a weekday; "June 19" is a date, and says no weekday
@@ -116,6 +118,7 @@ _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMB
                     # up to two names before the counted noun: "a pair of Pungsan dogs"
                     r"(?:\s+(?:of\s+)?(?:(?-i:[A-Z])[\w-]+\s+){0,2}?(?-i:[a-z])[\w-]+)", re.I)
 _ARTICLE = re.compile(r"\b(?:Article|Section|Clause|Chapter)\s+\d+\b")
+_YEAR_LABEL = re.compile(r"(?:19|20)\d\d\s+[a-z][\w-]*[^s\W]")  # "1961 treaty", not "1961 troops"
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _TITLES = (r"(?:(?:Russian|North|South|Korean|American|Chinese|Japanese|Ukrainian|Soviet|"
            r"President|Premier|Prime|Minister|Foreign|Supreme|Leader|Chairman|General|Mr\.|"
@@ -188,8 +191,9 @@ def answer_type(question: str) -> str | None:
     (['Wednesday'], [])
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
     ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
-    ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?")]
-    ['money', 'age', 'locality', 'year', 'count', 'count', 'weekday']
+    ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?",
+    ...  "На какой срок заключён договор?")]
+    ['money', 'age', 'locality', 'year', 'count', 'count', 'weekday', 'count']
     """
     for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
         if cue.search(question):
@@ -209,6 +213,8 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     ['a state guest house', 'Pyongyang']
     >>> find_typed("place", "He was welcomed with a ceremony.")
     []
+    >>> find_typed("count", "It revives a 1961 treaty; 1500 troops and 24 years.")
+    ['1500 troops', '24 years']
     """
     if kind is None:
         return []
@@ -222,6 +228,8 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     out = []
     for m in pattern.finditer(sentence):
         span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()
+        if kind == "count" and _YEAR_LABEL.fullmatch(span):
+            continue  # "a 1961 treaty" labels one treaty, it counts none
         if kind == "date":  # "in June" → "June", "of November" → "November"
             span = re.sub(r"^(?:[Ii]n|of)\s+", "", span)
         if kind == "person" and re.fullmatch(_TITLES, span + " "):

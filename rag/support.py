@@ -197,7 +197,10 @@ def counted_unlike(question: str, sentence: str, nouns: Sequence[str],
     return all(similar(asked, n) < SAME_COUNTED_COSINE for n in nouns)
 
 
-_GAP_ASKED = re.compile(r"\b(?:since|ago|before|previous(?:ly)?|first|gap|been|last\s+\w)", re.I)
+_GAP_ASKED = re.compile(r"\b(?:since|ago|before|previous(?:ly)?|first|gap|been|last\s+\w)|"
+                        r"назад|с тех пор|впервые|последн|прошл|만에|이후|이전|마지막", re.I)
+# how long something lasts or holds: "How long …?", "На какой срок …?", "얼마 동안 …?", "… 기간"
+_LENGTH_ASKED = re.compile(r"\bhow long\b|на какой срок|как долго|얼마\s*동안|기간|동안", re.I)
 
 
 def gap_not_length(question: str, spans: Sequence[str], sentence: str) -> bool:
@@ -212,8 +215,10 @@ def gap_not_length(question: str, spans: Sequence[str], sentence: str) -> bool:
     False
     >>> gap_not_length("How long did the talks last?", ["two hours"], "The talks took two hours.")
     False
+    >>> gap_not_length("На какой срок заключён договор?", ["24 years"], s)
+    True
     """
-    if not re.search(r"\bhow long\b", question, re.I) or _GAP_ASKED.search(question):
+    if not _LENGTH_ASKED.search(question) or _GAP_ASKED.search(question):
         return False
     return bool(spans) and all(re.search(
         rf"\bfirst\b[^.]{{0,80}}?\bin\s+(?:(?:the\s+)?(?:past|last)\s+)?{re.escape(s)}", sentence)

@@ -418,3 +418,15 @@ def test_a_closest_reply_may_quote_past_the_top_k(engine: QAEngine) -> None:
     ans = engine.ask(question)
     assert ans.confidence == "closest", ans.answer
     assert any("in Pyongyang, the leaders" in c.quote for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Как долго продлится действие договора между Россией и КНДР?",  # how long will it hold
+    "На какой срок заключён пакт между Россией и Северной Кореей?",  # for what term
+])
+def test_a_russian_or_korean_how_long_is_a_length(engine: QAEngine, question: str) -> None:
+    """"For how long …" in Russian or Korean asks a length, like "How long …?": "Putin's first
+    visit … in 24 years" is the time since his last visit, and "a 1961 treaty" labels a treaty
+    (it counts none), so neither answers; the articles never give the treaty's term."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
