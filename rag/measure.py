@@ -114,7 +114,7 @@ class Meter:
         if only_entity is not None:
             others = set(entities(question)) - {only_entity}
             qterms = [t for t in qterms if t not in others]
-        spans = (name_spans(asked or question, hit.text) if kind == "name" else
+        spans = (name_spans(asked or question, hit.text, r.persons) if kind == "name" else
                  named_spans(kind, asked or question, hit.text, r.places)
                  if kind in ("locality", "organization") else
                  [s for s in find_typed(kind, hit.text)

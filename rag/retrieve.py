@@ -42,7 +42,7 @@ from treaty_qa.rag.cues import without_cue_words
 from treaty_qa.rag.datelines import MAX_POSITION, Dateline, dateline
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
-from treaty_qa.rag.names import placed_names
+from treaty_qa.rag.names import placed_names, titled_names
 from treaty_qa.rag.outlets import Outlets
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.sections import arabic, first_run
@@ -72,6 +72,7 @@ class Retrieval:
     sim_mean: float = 0.0  # mean and spread of the question's cosine to every sentence: how far
     sim_std: float = 1.0  # a hit stands out from the corpus (z-score) is part of its support
     places: frozenset[str] = frozenset()  # names the corpus places as localities (rag.names)
+    persons: frozenset[str] = frozenset()  # names the corpus titles ("leader Kim Jong Un")
     # cosine of two short phrases ("troops", "soldiers") by the bundled embedder; None for
     # another embedder (the bars that read it were measured on this one)
     phrase_similarity: Callable[[str, str], float] | None = None
@@ -163,6 +164,7 @@ class HybridRetriever:
     adjacent: list[tuple[int, ...]]  # per row: rows of the sentences before and after it
     tainted: frozenset[str]  # doc ids holding an instruction-like sentence (rag.guard)
     places: frozenset[str]  # names some sentence places as a locality ("to North Korea")
+    persons: frozenset[str]  # names some sentence gives a title or role ("leader Kim Jong Un")
     outlets: Outlets  # the documents' outlets, as a question may name them (rag.outlets)
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
@@ -212,6 +214,7 @@ class HybridRetriever:
                  "adjacent": adjacent, "context": context_view(vectors, adjacent),
                  "tainted": tainted,
                  "places": frozenset(n for t in texts for n in placed_names(t)),
+                 "persons": frozenset(n for t in texts for n in titled_names(t)),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms), "bm25": bm25, "sim_mu": mu,
@@ -336,7 +339,7 @@ class HybridRetriever:
         ranked_hits = self._collapse(order, fused, bm, qvec, top_k + reserve)
         vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in ranked_hits}
         return Retrieval(question, ranked_hits[:top_k], qvec, qterms, self.stats, vectors,
-                         *self.sim_stats(qvec), places=self.places,
+                         *self.sim_stats(qvec), places=self.places, persons=self.persons,
                          phrase_similarity=self.phrase_similarity,
                          reserve=ranked_hits[top_k:])
 

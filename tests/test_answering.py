@@ -430,3 +430,20 @@ def test_a_russian_or_korean_how_long_is_a_length(engine: QAEngine, question: st
     (it counts none), so neither answers; the articles never give the treaty's term."""
     ans = engine.ask(question)
     assert ans.confidence != "answer", ans.answer
+
+
+@pytest.mark.parametrize("question,answered", [
+    ("Как звали двух собак, подаренных Путину?", False),  # what were the two dogs called
+    ("푸틴이 받은 개들의 이름은 무엇인가요?", False),  # the names of the dogs Putin received
+    ("Какие имена у собак, которых Путин получил в подарок?", False),
+    ("Как зовут северокорейского лидера, подписавшего договор?", True),  # a person is asked
+    ("Как называется государственная идеология КНДР?", True),  # Juche
+])
+def test_a_russian_or_korean_name_question_takes_no_person_breed_or_country(
+        engine: QAEngine, question: str, answered: bool) -> None:
+    """The articles never name the dogs: "Kim Jong Un gifted Putin a pair of Pungsan dogs" holds
+    a person the corpus titles ("leader Kim Jong Un"), a breed ("Pungsan" right before "dogs")
+    and a country, none of them the dogs' name. A question about a person still takes the
+    person's name."""
+    ans = engine.ask(question)
+    assert (ans.confidence == "answer") is answered, ans.answer

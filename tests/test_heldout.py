@@ -82,6 +82,10 @@ from treaty_qa.settings import Settings
 # Then a Russian/Korean "for how long" asks a length ("На какой срок …?"), and "a 1961 treaty"
 # counts no treaties: ru/ko unanswerable answered directly other_script_abstain_g 3 -> 2 (`_g`'s
 # Russian/Korean sections are decision sets from here on; its English ones stay read as totals)
+# Then a Russian/Korean name question takes no country, no person the corpus titles (unless it
+# asks for a person) and no name right before a plural ("Pungsan dogs"): "Как зовут собак …?"
+# answered directly in _d, _e and _g; ru/ko unanswerable answered directly _d 1 -> 0, _e 1 -> 0,
+# _g 2 -> 1, confirmed _f 3 -> 2
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
@@ -97,9 +101,9 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "answer_g": (24, 1, 29), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 1, 19)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
-                "other_script_abstain_d": 1, "abstain_e": 1, "other_script_abstain_e": 1,
-                "abstain_f": 2, "other_script_abstain_f": 3, "abstain_g": 1,
-                "other_script_abstain_g": 2}
+                "other_script_abstain_d": 0, "abstain_e": 1, "other_script_abstain_e": 0,
+                "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
+                "other_script_abstain_g": 1}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
