@@ -44,8 +44,8 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                             r"(?:which|what)\s+(?:(?!(?:is|was|are|were|do|does|did)\b)[\w-]+\s+)?"
                             r"(?:city|town|village|capital|region|"
                             r"province|port|district)\b|"
-                            r"в как(?:ой|ом) (?:област|город|регион|район)|"
-                            r"как(?:ой|ая) (?:город|област|регион)|"
+                            r"в как(?:ой|ом|ую) (?:област|город|регион|район)|"
+                            r"как(?:ой|ая|ую) (?:город|област|регион)|"
                             r"(?:어느|어떤|무슨)\s*(?:지역|도시)", re.I)),
     # "Which agency / outlet / alliance …": a name the question does not hold; "according to
     # intelligence reports" or "state media outlets" name no one
@@ -190,7 +190,7 @@ def answer_type(question: str) -> str | None:
     >>> find_typed("weekday", "On June 19, a Wednesday."), find_typed("weekday", "On June 19.")
     (['Wednesday'], [])
     >>> [answer_type(q) for q in ("Сколько стоил лимузин?", "풍산개는 몇 살이었나요?",
-    ...  "В какой области воюют солдаты?", "몇 년에 맺어진 조약인가요?",
+    ...  "В какую область послали солдат?", "몇 년에 맺어진 조약인가요?",
     ...  "푸틴이 몇 년 만에 왔나요?", "조약 문서는 몇 페이지인가요?", "В какой день недели?",
     ...  "На какой срок заключён договор?")]
     ['money', 'age', 'locality', 'year', 'count', 'count', 'weekday', 'count']

@@ -447,3 +447,12 @@ def test_a_russian_or_korean_name_question_takes_no_person_breed_or_country(
     person's name."""
     ans = engine.ask(question)
     assert (ans.confidence == "answer") is answered, ans.answer
+
+
+def test_a_russian_which_region_in_the_accusative_asks_for_a_locality(engine: QAEngine) -> None:
+    """"В какую область …?" (into which region) asks for a region like "В какой области …?":
+    "North Korea may have sent about 10,000 soldiers to Russia" names a country, no region, so
+    it is no answer (it was one)."""
+    ans = engine.ask("В какую область послали солдат из Северной Кореи?")
+    assert ans.confidence != "answer", ans.answer
+    assert any("Kursk" in c.quote for c in ans.citations), ans.answer

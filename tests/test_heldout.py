@@ -86,6 +86,8 @@ from treaty_qa.settings import Settings
 # asks for a person) and no name right before a plural ("Pungsan dogs"): "Как зовут собак …?"
 # answered directly in _d, _e and _g; ru/ko unanswerable answered directly _d 1 -> 0, _e 1 -> 0,
 # _g 2 -> 1, confirmed _f 3 -> 2
+# Then "В какую область …?" (accusative) asks for a region like "В какой области …?": ru/ko _g
+# 9/1/19 -> 9/0/20
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
@@ -99,7 +101,7 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (24, 1, 29), "followup_g": (9, 0, 10),
-              "other_script_answer_g": (9, 1, 19)}
+              "other_script_answer_g": (9, 0, 20)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 1, "other_script_abstain_e": 0,
                 "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
