@@ -32,7 +32,8 @@ class Calibration:
     closest_similarity: float = 0.775  # other scripts (ru, ko): cosine is all there is
     # ... or this lower one when the question holds a name a retrieved sentence uses (not a
     # country or capital): "풍산개는 무슨 요일에 선물했어요?" (0.749, Pungsan) vs off-topic
-    # Russian/Korean questions at 0.72-0.78 (11th session, docs/decisions.md)
+    # Russian/Korean questions at 0.72-0.78 (11th session, docs/decisions.md), or a word for the
+    # treaty ("조약은 어느 도시에서 서명되었나요?", 0.767; 12th session)
     closest_similarity_named: float = 0.74
     # Russian/Korean questions are decided by the scorer too (its `other_script` feature; no
     # term features): on 34 held-out dev questions its direct answers are right 0.82 of the time

@@ -92,7 +92,8 @@ class ExtractiveAnswerer:
         """Anything near the question at all (else "none": off-topic): a close enough cosine
         and, for a Latin-script question, at least one of its terms in some candidate's
         sentence or window ("a recipe for kimchi" shares none with the treaty coverage); a
-        Russian/Korean question holding a name a candidate uses has a lower cosine bar. A
+        Russian/Korean question holding a name a candidate uses, or a word for the treaty
+        ("조약은 어느 도시에서 서명되었나요?"), has a lower cosine bar. A
         number of 3+ digits the question and a candidate's sentence share ("What happened in
         1961?": short questions have low cosines) is close too, and so is a sentence passing
         every check with a span of the asked type and a term of the question ("What day of the
@@ -106,7 +107,8 @@ class ExtractiveAnswerer:
         if not latin:
             return best >= self.cal.closest_similarity or (
                 best >= self.cal.closest_similarity_named
-                and holds_a_name_of(question, [s.hit.text for s in supports]))
+                and (bool(_TREATY_WORD.search(question))
+                     or holds_a_name_of(question, [s.hit.text for s in supports])))
         return (best >= self.cal.closest_similarity_en
                 and any(s.coverage > 0 for s in supports))
 
@@ -357,6 +359,10 @@ _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-
 
 
 _NAME_IN_TEXT = re.compile(r"(?<=\w )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+# the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
+_TREATY_WORD = re.compile(r"договор|пакт|соглашени|조약|협정", re.I)
 
 
 def holds_a_name_of(question: str, sentences: Sequence[str]) -> bool:

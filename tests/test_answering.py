@@ -456,3 +456,16 @@ def test_a_russian_which_region_in_the_accusative_asks_for_a_locality(engine: QA
     ans = engine.ask("В какую область послали солдат из Северной Кореи?")
     assert ans.confidence != "answer", ans.answer
     assert any("Kursk" in c.quote for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize("question,on_topic", [
+    ("조약이 서명된 도시는 어디였나요?", True),  # in which city was the treaty signed
+    ("오늘 서울 날씨 어때요?", False),  # today's weather in Seoul
+])
+def test_a_russian_or_korean_question_naming_the_treaty_is_on_topic(
+        engine: QAEngine, question: str, on_topic: bool) -> None:
+    """A Russian/Korean question has no terms to compare, only cosine; one naming the treaty
+    (договор, пакт, соглашение, 조약, 협정) is about what this chatbot covers, so a cosine
+    under the usual bar still gets the closest passages, not "nothing relevant"."""
+    ans = engine.ask(question)
+    assert (ans.confidence != "none") is on_topic, ans.answer

@@ -88,12 +88,14 @@ from treaty_qa.settings import Settings
 # _g 2 -> 1, confirmed _f 3 -> 2
 # Then "В какую область …?" (accusative) asks for a region like "В какой области …?": ru/ko _g
 # 9/1/19 -> 9/0/20
+# Then a Russian/Korean question naming the treaty (договор, 조약, …) is on-topic from cosine
+# 0.74: "조약은 어느 도시에서 서명되었나요?" was told "nothing relevant"; ru/ko _e useful 8 -> 9
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
               "answer_d": (26, 1, 36), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 9), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
-              "other_script_answer_e": (5, 0, 8),
+              "other_script_answer_e": (5, 0, 9),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
