@@ -85,6 +85,9 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     []
     >>> name_spans("What is the square's name?", "Crowds filled Kim Il Sung Square.")
     ['Kim Il Sung Square']
+    >>> name_spans("What is the name of the square where Putin was hailed?",
+    ...            "Crowds chanted “Welcome Putin” and waved flags.")
+    []
     >>> name_spans("Как назывался гостевой дом, где ночевал Путин?",
     ...            "After a night at a state guest house, Putin was welcomed.")
     []
@@ -113,8 +116,10 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
                                        or r.group(0).endswith(" " + p) for p in persons))]
     words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
     at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
-    if not at:
-        return [r.group(0) for r in runs]
+    if not at:  # a paraphrase: any name, but not one partly the question's own ("Welcome Putin")
+        own = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)} if head else set()
+        return [r.group(0) for r in runs
+                if not own & {re.sub(r"['’]s?$", "", w).lower() for w in r.group(0).split()}]
     out = []
     for r in runs:
         idx = [i for i, w in enumerate(words) if r.start() <= w.start() < r.end()]

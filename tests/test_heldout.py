@@ -90,6 +90,8 @@ from treaty_qa.settings import Settings
 # 9/1/19 -> 9/0/20
 # Then a Russian/Korean question naming the treaty (договор, 조약, …) is on-topic from cosine
 # 0.74: "조약은 어느 도시에서 서명되었나요?" was told "nothing relevant"; ru/ko _e useful 8 -> 9
+# Then a name partly the question's own ("Welcome Putin", a chant) names nothing else: abstain_e
+# answered directly 1 -> 0
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
@@ -105,7 +107,7 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "answer_g": (24, 1, 29), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
-                "other_script_abstain_d": 0, "abstain_e": 1, "other_script_abstain_e": 0,
+                "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
                 "other_script_abstain_g": 1}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
