@@ -44,6 +44,7 @@ from treaty_qa.rag.support import (
     matches,
     not_in_person,
     object_of_another,
+    only_a_destination,
     roles_reversed,
     subject_missing,
 )
@@ -139,6 +140,8 @@ class Meter:
         # its "which year" may ask for the label itself ("몇 년에 맺어진 … 조약")
         if kind in TIME_TYPES and (comparable or kind in ("date", "day", "weekday")):
             spans = [s for s in spans if not dates_another(asked or question, s, hit.text)]
+        if kind == "place":  # "visit to North Korea" places no signing (`only_a_destination`)
+            spans = [s for s in spans if not only_a_destination(asked or question, s, hit.text)]
         if kind in TIME_TYPES and asks_future(asked or question) and not states_future(hit.text):
             spans = []  # "When will …?": a past date answers nothing (neither lead nor answer)
         own_coverage = self.coverage(qterms, hit, r.stats, context_credit=0.0)

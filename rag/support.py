@@ -351,6 +351,30 @@ def verb_terms(verb: str) -> frozenset[str]:
 
 
 _BE = frozenset("was were is are been being be".split())
+# verbs of motion: their "to X" is where something went ("sent to Russia")
+_MOTION = frozenset(t for v in ("send go travel fly deploy move ship export transfer deliver head "
+                                "come return visit flee smuggle supply sell give bring take "
+                                "carry dispatch arrive").split() for t in verb_terms(v))
+
+
+def only_a_destination(question: str, span: str, sentence: str) -> bool:
+    """"Where was the pact signed?" asks where it happened; "The pact, signed by Putin and Kim,
+    marks Putin's first visit to North Korea" says where he *went* ("to" a place), which places
+    no signing. A place found only after "to" answers "where" only for a verb of motion.
+
+    >>> s = "The pact, signed by Putin and Kim, marks Putin's first visit to North Korea."
+    >>> only_a_destination("Where was the pact signed?", "North Korea", s)
+    True
+    >>> only_a_destination("Where were the troops sent?", "Russia", "Troops were sent to Russia.")
+    False
+    >>> only_a_destination("Where was it signed?", "Pyongyang", "It was signed in Pyongyang.")
+    False
+    """
+    verb = asked_verb(question)
+    if not verb or verb_terms(verb) & _MOTION:
+        return False
+    places = [m.start() for m in re.finditer(rf"\b{re.escape(span)}\b", sentence)]
+    return bool(places) and all(re.search(r"\bto\s+(?:the\s+)?$", sentence[:i]) for i in places)
 
 
 def agent_unnamed(question: str, sentence: str) -> bool:

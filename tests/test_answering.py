@@ -482,3 +482,15 @@ def test_a_chant_holding_the_questions_name_names_no_square(engine: QAEngine,
     name partly the question's own ("Putin") is not the name of something else."""
     ans = engine.ask(question)
     assert ans.confidence != "answer", ans.answer
+
+
+def test_a_destination_places_no_signing(engine: QAEngine) -> None:
+    """"Where did Putin and Kim sign the pact?" was answered with "The pact, signed by …, marks
+    Putin's first visit to North Korea" (a place after "to": where he went). It now gets the
+    sentence saying they signed it in Pyongyang; a question about where something was *sent*
+    still takes a "to" place."""
+    ans = engine.ask("Where did Putin and Kim sign the pact?")
+    assert ans.confidence == "answer", ans.answer
+    assert "in Pyongyang" in ans.citations[0].quote, ans.answer
+    sent = engine.ask("Where were North Korean troops sent?")
+    assert sent.confidence == "answer" and "to Russia" in sent.citations[0].quote, sent.answer

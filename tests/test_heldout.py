@@ -91,11 +91,12 @@ from treaty_qa.settings import Settings
 # Then a Russian/Korean question naming the treaty (договор, 조약, …) is on-topic from cosine
 # 0.74: "조약은 어느 도시에서 서명되었나요?" was told "nothing relevant"; ru/ko _e useful 8 -> 9
 # Then a name partly the question's own ("Welcome Putin", a chant) names nothing else: abstain_e
-# answered directly 1 -> 0
+# answered directly 1 -> 0. Then a place only after "to" answers "where" only for a verb of
+# motion ("Where was the pact signed?" took "… first visit to North Korea"): answer_d 26/1 -> 26/0
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
-              "answer_d": (26, 1, 36), "followup_d": (7, 0, 10),
+              "answer_d": (26, 0, 36), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 9), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 9),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
