@@ -42,6 +42,7 @@ from treaty_qa.rag.support import (
     labelled_elsewhere,
     latin_script,
     matches,
+    nobody_named,
     not_in_person,
     object_of_another,
     only_a_destination,
@@ -163,6 +164,7 @@ class Meter:
                                                   or object_of_another(question, hit.text)
                                                   or agent_unnamed(asked or question,
                                                                    hit.text)
+                                                  or nobody_named(asked or question, hit.text)
                                                   or action_missing(asked or question,
                                                                     hit.text,
                                                                     r.stats.known)))),

@@ -402,6 +402,34 @@ def agent_unnamed(question: str, sentence: str) -> bool:
                               for i in uses)
 
 
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?"
+                      r"[a-z]+(?:ed|en|wn|ght)\b")
+
+
+def nobody_named(question: str, sentence: str) -> bool:
+    """"Who published the photos of the two leaders playing with the dogs?": "The two leaders
+    were photographed playing with the dogs" tells what was done to them and names no one else
+    — a passive without "by", and no name past its first word that the question does not hold.
+    An active sentence names its doer even without a name ("The dictator gifted Putin …").
+
+    >>> q = "Who published the photos of the two leaders playing with the dogs?"
+    >>> nobody_named(q, "The two leaders were photographed playing with the dogs.")
+    True
+    >>> nobody_named(q, "They were photographed with the dogs by state media outlets.")
+    False
+    >>> nobody_named("Who gave the dogs?", "The dictator gifted Putin a pair of dogs.")
+    False
+    """
+    p = parse_question(question)
+    if p is None or p.wh.lower() != "who":
+        return False
+    if not _PASSIVE.search(sentence) or re.search(r"\bby\b", sentence):
+        return False
+    asked = question.lower()
+    return all(m.group(0).lower() in asked
+               for m in re.finditer(r"(?<=\s)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*", sentence))
+
+
 _LABEL_REACH = 6  # words between a verb and the year label it is told of
 
 

@@ -494,3 +494,13 @@ def test_a_destination_places_no_signing(engine: QAEngine) -> None:
     assert "in Pyongyang" in ans.citations[0].quote, ans.answer
     sent = engine.ask("Where were North Korean troops sent?")
     assert sent.confidence == "answer" and "to Russia" in sent.citations[0].quote, sent.answer
+
+
+def test_a_passive_naming_nobody_answers_no_who(engine: QAEngine) -> None:
+    """"Who shared images of the leaders with the dogs?" was answered with "The two leaders were
+    photographed playing with the dogs" — what was done to them, by no one named (a passive
+    without "by"). An active sentence still names its doer ("Who gave Putin the dogs?")."""
+    ans = engine.ask("Who shared images of the leaders with the dogs?")
+    assert ans.confidence != "answer", ans.answer
+    gave = engine.ask("Who gave Putin the dogs?")
+    assert gave.confidence == "answer" and "Kim" in gave.citations[0].quote, gave.answer

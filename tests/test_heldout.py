@@ -93,11 +93,14 @@ from treaty_qa.settings import Settings
 # Then a name partly the question's own ("Welcome Putin", a chant) names nothing else: abstain_e
 # answered directly 1 -> 0. Then a place only after "to" answers "where" only for a verb of
 # motion ("Where was the pact signed?" took "… first visit to North Korea"): answer_d 26/1 -> 26/0
+# Then a passive without "by" naming no one the question does not hold answers no "who" ("Who
+# published the photos …?" took "The two leaders were photographed …"): answer_e 30/4/36 ->
+# 31/3/37, confirmed answer_g 24/1/29 -> 25/0/30
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
               "answer_d": (26, 0, 36), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 0, 9), "answer_e": (30, 4, 36), "followup_e": (7, 0, 10),
+              "other_script_answer_d": (6, 0, 9), "answer_e": (31, 3, 37), "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 9),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
@@ -105,7 +108,7 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 9),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
-              "answer_g": (24, 1, 29), "followup_g": (9, 0, 10),
+              "answer_g": (25, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
