@@ -135,9 +135,9 @@ class ExtractiveAnswerer:
         question, standalone = q.text, q.searched
         if not re.search(r"[^\W\d_]", standalone):  # no word in any script ("🍕🍕?")
             return self._none(question)
-        supports = self.rank(self.meter.worded_like_text(
-            [self.support(standalone, retrieval, h, asked=question) for h in retrieval.hits],
-            retrieval))
+        measured = [self.support(standalone, retrieval, h, asked=question)
+                    for h in retrieval.hits]
+        supports = self.rank(self.meter.worded_like_text(measured, retrieval))
         if asks_for_list(question):  # the user's own words (not a follow-up's history)
             items = self._list(supports, retrieval)
             if len(items) >= 2:
@@ -151,10 +151,9 @@ class ExtractiveAnswerer:
                                    corroborating=False)
             if self._close(supports, latin_script(standalone), standalone):
                 if retrieval.reserve:  # the passages may come from the wider pool too
-                    pool = [*retrieval.hits, *retrieval.reserve]
                     supports = self.rank(self.meter.worded_like_text(
-                        [self.support(standalone, retrieval, h, asked=question) for h in pool],
-                        retrieval))
+                        [*measured, *(self.support(standalone, retrieval, h, asked=question)
+                                      for h in retrieval.reserve)], retrieval))
                 return self._closest(question, supports, followup=q.condensed,
                                      speech=asks_speech(standalone))
             return self._none(question)
