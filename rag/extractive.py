@@ -36,7 +36,7 @@ from treaty_qa.rag.corroborate import same_fact
 from treaty_qa.rag.cues import asks_for_list, numbers
 from treaty_qa.rag.measure import Meter
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
-from treaty_qa.rag.names import countries
+from treaty_qa.rag.names import countries, names_in
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer
@@ -357,9 +357,6 @@ _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-
                          r"(?P<who2>[A-Z][\w'’-]*))", re.S)
 
 
-_NAME_IN_TEXT = re.compile(r"(?<=\w )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
-
-
 # the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
 _TREATY_WORD = re.compile(r"договор|пакт|соглашени|조약|협정", re.I)
 
@@ -375,8 +372,7 @@ def holds_a_name_of(question: str, sentences: Sequence[str]) -> bool:
     >>> holds_a_name_of("Какая погода в Москве?", ["The US and Moscow signed it in Moscow."])
     False
     """
-    names = {re.sub(r"['’]s$", "", m.group(0)) for text in sentences
-             for m in _NAME_IN_TEXT.finditer(text)}
+    names = {re.sub(r"['’]s$", "", n) for text in sentences for n in names_in(text)}
     return any(holds_name(question, n) for n in names
                if n not in countries() and n not in CAPITALS
                and any(len(w) >= 3 for w in n.split()))

@@ -29,6 +29,19 @@ _CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) calle
 # "the dogs' names", "the treaty's full name"
 _NAME_OWNED = re.compile(r"\b([a-z][\w-]*)['’]s?\s+(?:full |official |real )?names?\b")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+# a capitalized run past a sentence's first word ("… gifted Putin a pair of Pungsan dogs")
+_NAME_PAST_FIRST = re.compile(r"(?<=\w )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def names_in(sentence: str) -> list[str]:
+    """Capitalized runs of `sentence` after a word and a space: names, not a sentence's capital.
+
+    >>> names_in("The dictator gifted Putin a pair of Pungsan dogs.")
+    ['Putin', 'Pungsan']
+    """
+    return [m.group(0) for m in _NAME_PAST_FIRST.finditer(sentence)]
+
+
 # a person named with a title or role ("President Vladimir Putin", "leader Kim Jong Un")
 _TITLED = re.compile(r"\b(?:President|Premier|Minister|leader|dictator|revolutionary|Chairman|"
                      r"General|chief|official|spokes(?:man|woman|person)|photographer|Mr\.|Ms\.)\s+"

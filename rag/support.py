@@ -27,6 +27,7 @@ from treaty_qa.rag.clauses import (
     verb_forms,
 )
 from treaty_qa.rag.models import Hit
+from treaty_qa.rag.names import names_in
 from treaty_qa.rag.terms import term_set, terms
 
 
@@ -426,8 +427,7 @@ def nobody_named(question: str, sentence: str) -> bool:
     if not _PASSIVE.search(sentence) or re.search(r"\bby\b", sentence):
         return False
     asked = question.lower()
-    return all(m.group(0).lower() in asked
-               for m in re.finditer(r"(?<=\s)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*", sentence))
+    return all(name.lower() in asked for name in names_in(sentence))
 
 
 _LABEL_REACH = 6  # words between a verb and the year label it is told of
