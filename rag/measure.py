@@ -46,6 +46,7 @@ from treaty_qa.rag.support import (
     not_in_person,
     object_of_another,
     only_a_destination,
+    other_unnamed,
     roles_reversed,
     subject_missing,
 )
@@ -159,6 +160,7 @@ class Meter:
             # sentence lacks only lowers coverage (paraphrases name things differently)
             entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
                          and not not_in_person(asked or question, hit.text) and subject_ok
+                         and not (not comparable and other_unnamed(asked or question, hit.text))
                          and not (comparable and (roles_reversed(question, hit.text)
                                                   or labelled_elsewhere(question, hit.text)
                                                   or object_of_another(question, hit.text)

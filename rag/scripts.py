@@ -11,12 +11,22 @@ neither reading finds. A general list, not the corpus's.
 ['putineun']
 >>> holds_name("Как зовут собак, подаренных Путину?", "Putin"), holds_name("…Путину?", "Pungsan")
 (True, False)
+
+A Russian/Korean question naming a third country or body (not Russia, not North Korea) is about
+that party: `others_named` gives, per party named, the English words any sentence about it uses.
+
+>>> others_named("На какую статью Устава ООН опирается пакт?")
+[('un',)]
+>>> others_named("Как Токио отреагировал на договор России и КНДР?")
+[('japan', 'japanes', 'tokyo')]
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from treaty_qa.rag.terms import terms
 
 _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n",
@@ -74,3 +84,24 @@ def holds_name(question: str, name: str) -> bool:
     readings = [r for r in latin_readings(question) if len(r) >= 3]
     return all(any(r.startswith(w[:4]) or w.startswith(r[:4]) for r in readings)
                for w in (x.lower() for x in name.split()) if len(w) >= 3)
+
+
+# a third country or body the treaty's coverage reports on → the Russian/Korean words (stems) for
+# it, its capital included ("Токио отреагировал" is Japan's reaction)
+_OTHERS = {
+    "China Chinese Beijing": ("кита", "пекин", "중국", "베이징"),
+    "Japan Japanese Tokyo": ("япони", "токио", "일본", "도쿄"),
+    "U.S. America American Washington": ("сша", "америк", "вашингтон", "미국", "워싱턴"),
+    "Ukraine Ukrainian Kyiv Kiev": ("украин", "киев", "우크라이나", "키이우"),
+    "South Seoul": ("южн", "сеул", "남한", "서울", "한국"),
+    "U.N.": ("оон", "유엔"),
+    "NATO": ("нато", "나토"),
+}
+
+
+@lru_cache(maxsize=1024)
+def others_named(question: str) -> list[tuple[str, ...]]:
+    """Per third party the question names, the English terms (`rag.terms`) that name it."""
+    words = re.findall(r"\w+", question.lower().replace("ё", "е"))
+    return [tuple(sorted(set(terms(english)))) for english, stems in _OTHERS.items()
+            if any(w.startswith(stem) for w in words for stem in stems)]

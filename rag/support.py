@@ -28,6 +28,7 @@ from treaty_qa.rag.clauses import (
 )
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import names_in
+from treaty_qa.rag.scripts import others_named
 from treaty_qa.rag.terms import term_set, terms
 
 
@@ -428,6 +429,23 @@ def nobody_named(question: str, sentence: str) -> bool:
         return False
     asked = question.lower()
     return all(name.lower() in asked for name in names_in(sentence))
+
+
+def other_unnamed(question: str, sentence: str) -> bool:
+    """A Russian/Korean question about a third party (`rag.scripts.others_named`: the U.N.,
+    Japan, …) and a sentence that does not name it: "На какую статью Устава ООН опирается
+    положение пакта о военной помощи?" is not answered by the pact's own "Article 4 …" (its
+    neighbour names the U.N. Charter: the sentence itself must). An English question's names are
+    read by the term checks; this is their stand-in where terms cannot be compared.
+
+    >>> q = "На какую статью Устава ООН опирается положение пакта о военной помощи?"
+    >>> other_unnamed(q, "Article 4 of the pact stipulates that the other will help.")
+    True
+    >>> other_unnamed(q, "This provision is in accordance with Article 51 of the U.N. Charter.")
+    False
+    """
+    own = term_set(sentence)
+    return any(not own.intersection(names) for names in others_named(question))
 
 
 _LABEL_REACH = 6  # words between a verb and the year label it is told of

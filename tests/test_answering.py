@@ -13,6 +13,7 @@ from treaty_qa.errors import InvalidQuestion
 from treaty_qa.index.pipeline import build_index
 from treaty_qa.rag.chat import condense_heuristic
 from treaty_qa.rag.engine import QAEngine
+from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.texts import CLOSEST_TEXT
 
 CANARY = "CANARY-7F3A9"
@@ -504,3 +505,25 @@ def test_a_passive_naming_nobody_answers_no_who(engine: QAEngine) -> None:
     assert ans.confidence != "answer", ans.answer
     gave = engine.ask("Who gave Putin the dogs?")
     assert gave.confidence == "answer" and "Kim" in gave.citations[0].quote, gave.answer
+
+
+def test_a_russian_or_korean_question_about_a_third_party_needs_it_named(
+        engine: QAEngine) -> None:
+    """"Какой статьёй Устава ООН обосновано обязательство о военной помощи?" asks about the
+    U.N. Charter: the pact's own "Article 4 of the pact stipulates …" (its neighbour names the
+    Charter, it does not) cannot answer it directly; "… Article 51 of the U.N. Charter …" can.
+    A question about Japan still takes the sentence naming Japan."""
+    meter = ExtractiveAnswerer()
+
+    def supports(question: str) -> dict[str, bool]:
+        q = engine.prepare(question)
+        r, _, _ = engine.screen(engine.retrieve(q))
+        return {h.text: meter.support(q.searched, r, h, asked=q.text).checks_ok
+                for h in [*r.hits, *r.reserve]}
+
+    charter = supports("Какой статьёй Устава ООН обосновано обязательство о военной помощи?")
+    article_4 = [ok for text, ok in charter.items() if text.startswith("Article 4 of the pact")]
+    article_51 = [ok for text, ok in charter.items() if "Article 51 of the U.N. Charter" in text]
+    assert article_4 == [False] and article_51 == [True], charter
+    japan = supports("일본은 이 조약에 어떻게 반응했어?")
+    assert any(ok for text, ok in japan.items() if "Japan has expressed" in text), japan

@@ -96,6 +96,9 @@ from treaty_qa.settings import Settings
 # Then a passive without "by" naming no one the question does not hold answers no "who" ("Who
 # published the photos …?" took "The two leaders were photographed …"): answer_e 30/4/36 ->
 # 31/3/37, confirmed answer_g 24/1/29 -> 25/0/30
+# 13th session: a Russian/Korean question about a third party (the U.N., Japan, …) needs a
+# sentence naming it (`other_unnamed`; dev ru-un-charter-article no longer takes the pact's
+# Article 4): decision sets unchanged but for passage order, confirmed ru/ko _f useful 9 -> 10
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 18), "answer_c": (31, 0, 44),
               "followup_c": (7, 0, 8),
@@ -105,7 +108,7 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 9),
+              "answer_f": (29, 2, 37), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 10),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (25, 0, 30), "followup_g": (9, 0, 10),
