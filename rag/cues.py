@@ -36,6 +36,13 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                        r"сколько лет (?:было|исполнилось)|몇\s*살|나이", re.I)),
     ("clock", re.compile(r"\b(?:what|which) time\b|\bat what hour\b|в котором часу|"
                          r"во сколько|몇\s*시(?!간)", re.I)),
+    # "What areas / fields does the partnership cover?": what it spans, which a sentence lists
+    # ("… encompassing security, trade, investment, and cultural and humanitarian ties");
+    # "Which areas of Russia …" asks for places
+    ("areas", re.compile(r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}?(?:areas|fields|spheres|sectors|"
+                         r"domains|aspects|dimensions)\b(?!\s+of\s+(?-i:[A-Z]))|"
+                         r"как(?:ие|ую|ой|ая)\s+(?:\w+\s+)?сфер\w*|(?:어떤|어느|무슨)\s*분야",
+                         re.I)),
     ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
                            r"distance|how far|area|wide|width)\b", re.I)),
     # "Which city / region …": a named locality, placed as one ("in Pyongyang", "the Kursk
@@ -117,6 +124,10 @@ _NUMBER_WORDS = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _COUNT = re.compile(rf"(?<!Article )(?<!Section )(?<!No\. )\b(?:\d[\d,.]*|{_NUMBER_WORDS})"
                     # up to two names before the counted noun: "a pair of Pungsan dogs"
                     r"(?:\s+(?:of\s+)?(?:(?-i:[A-Z])[\w-]+\s+){0,2}?(?-i:[a-z])[\w-]+)", re.I)
+# three or more lower-case items (the first one word, the rest up to three): "security, trade,
+# investment, and …"
+_ITEM = r"[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}"
+_LISTED = re.compile(rf"\b[a-z][\w-]*(?:,\s+{_ITEM})+,?\s+(?:and|or)\s+{_ITEM}")
 _ARTICLE = re.compile(r"\b(?:Article|Section|Clause|Chapter)\s+\d+\b")
 _YEAR_LABEL = re.compile(r"(?:19|20)\d\d\s+[a-z][\w-]*[^s\W]")  # "1961 treaty", not "1961 troops"
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -185,6 +196,10 @@ def answer_type(question: str) -> str | None:
     ['article', None]
     >>> [answer_type(q) for q in ("What are the dogs' names?", "What is the treaty's full name?")]
     ['name', 'name']
+    >>> [answer_type(q) for q in ("What areas does the partnership cover?",
+    ...  "Besides security, which fields does it span?", "Какие сферы затрагивает договор?",
+    ...  "In which areas of Russia are they?")]
+    ['areas', 'areas', 'areas', None]
     >>> [answer_type(q) for q in ("Which weekday did they sign it on?", "On which day was it?")]
     ['weekday', 'day']
     >>> find_typed("weekday", "On June 19, a Wednesday."), find_typed("weekday", "On June 19.")
@@ -215,11 +230,17 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     []
     >>> find_typed("count", "It revives a 1961 treaty; 1500 troops and 24 years.")
     ['1500 troops', '24 years']
+    >>> find_typed("areas", "It spans security, trade, investment, and cultural ties.")
+    ['security, trade, investment, and cultural ties']
+    >>> find_typed("areas", "South Korea, Ukraine, and Western countries objected.")
+    []
     """
     if kind is None:
         return []
     if kind == "money":
         return find_money(sentence)
+    if kind == "areas":
+        return [m.group(0) for m in _LISTED.finditer(sentence)]
     if kind in ("name", "locality", "organization"):  # depend on what the question names:
         return []  # `rag.names`
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "day": _DAY,

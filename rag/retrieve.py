@@ -22,6 +22,12 @@
   adds a detail (a number, a weekday or month, a name the kept sentence lacks: "… on Thursday")
   is not the same and stays a hit of its own (`adds_detail`).
 
+- A question asking what something covers ("What areas does the partnership cover?", the answer
+  type `areas` in `rag.cues`) is answered by a sentence that lists them, which often names
+  neither the thing nor the areas ("Both leaders described it as … encompassing security, trade,
+  investment, and cultural and humanitarian ties" ranks 14th): when no hit lists anything, the
+  listing sentence nearest the question by cosine takes the last hit's place (`_listing_slot`).
+
 All node texts, metadata and vectors are loaded once (`refresh()` after indexing).
 """
 
@@ -38,7 +44,7 @@ import numpy as np
 
 from treaty_qa.index.embedder import Embedder
 from treaty_qa.index.store import Store
-from treaty_qa.rag.cues import without_cue_words
+from treaty_qa.rag.cues import answer_type, find_typed, without_cue_words
 from treaty_qa.rag.datelines import MAX_POSITION, Dateline, dateline
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
@@ -165,6 +171,7 @@ class HybridRetriever:
     tainted: frozenset[str]  # doc ids holding an instruction-like sentence (rag.guard)
     places: frozenset[str]  # names some sentence places as a locality ("to North Korea")
     persons: frozenset[str]  # names some sentence gives a title or role ("leader Kim Jong Un")
+    listing: list[int]  # rows of sentences that list things ("security, trade, and …")
     outlets: Outlets  # the documents' outlets, as a question may name them (rag.outlets)
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
@@ -213,6 +220,7 @@ class HybridRetriever:
         state = {"store": store, "ids": ids, "texts": texts, "metas": metas, "vectors": vectors,
                  "adjacent": adjacent, "context": context_view(vectors, adjacent),
                  "tainted": tainted,
+                 "listing": [i for i, t in enumerate(texts) if find_typed("areas", t)],
                  "places": frozenset(n for t in texts for n in placed_names(t)),
                  "persons": frozenset(n for t in texts for n in titled_names(t)),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
@@ -337,11 +345,30 @@ class HybridRetriever:
         bm = dict(sparse)
         order = sorted(fused, key=lambda r: -fused[r])
         ranked_hits = self._collapse(order, fused, bm, qvec, top_k + reserve)
+        if "areas" in (answer_type(question.text), answer_type(question.searched)):
+            ranked_hits = self._listing_slot(ranked_hits, qvec, top_k, only)
         vectors = {h.node_id: self.vectors[self.row[h.node_id]] for h in ranked_hits}
         return Retrieval(question, ranked_hits[:top_k], qvec, qterms, self.stats, vectors,
                          *self.sim_stats(qvec), places=self.places, persons=self.persons,
                          phrase_similarity=self.phrase_similarity,
                          reserve=ranked_hits[top_k:])
+
+    def _listing_slot(self, hits: list[Hit], qvec: np.ndarray, top_k: int,
+                      only: frozenset[str]) -> list[Hit]:
+        """`hits` with the listing sentence (`find_typed("areas", …)`) nearest `qvec` as the
+        last of the first `top_k`, the hit it displaces first in the reserve — unless some hit
+        already lists something (or the corpus has no such sentence, in scope)."""
+        if any(find_typed("areas", h.text) for h in hits[:top_k]):
+            return hits
+        rows = [r for r in self.listing if not only or self.metas[r]["doc_id"] in only]
+        if not rows:
+            return hits
+        best = rows[int(np.argmax(self.vectors[rows] @ qvec))]
+        hit = next((h for h in hits if h.node_id == self.ids[best]), None) or Hit.from_metadata(
+            self.ids[best], self.texts[best], self.metas[best], score=0.0,
+            similarity=float(self.vectors[best] @ qvec))
+        rest = [h for h in hits if h.node_id != hit.node_id]
+        return [*rest[:top_k - 1], hit, *rest[top_k - 1:]][:max(len(hits), top_k)]
 
     def sim_stats(self, qvec: np.ndarray) -> tuple[float, float]:
         """Mean and standard deviation of the cosine of `qvec` to every sentence vector."""

@@ -527,3 +527,24 @@ def test_a_russian_or_korean_question_about_a_third_party_needs_it_named(
     assert article_4 == [False] and article_51 == [True], charter
     japan = supports("일본은 이 조약에 어떻게 반응했어?")
     assert any(ok for text, ok in japan.items() if "Japan has expressed" in text), japan
+
+
+@pytest.mark.parametrize("question", [
+    "Which fields does the partnership span?",
+    "What sectors does the new strategic partnership include?",
+    "Which aspects of the relationship does the pact cover?",
+])
+def test_what_a_partnership_covers_is_a_sentence_that_lists_it(engine: QAEngine,
+                                                                question: str) -> None:
+    """"… encompassing security, trade, investment, and cultural and humanitarian ties" names
+    neither the partnership nor its areas and ranks below the 12 retrieved for such questions;
+    a question asking what something covers gets the listing sentence nearest it among its
+    hits, and only a sentence that lists something can answer it directly (before: a closest
+    reply without it, or "The new agreement …" as a direct answer)."""
+    listing = "encompassing security, trade, investment"
+    hits = engine.retrieve(engine.prepare(question)).hits
+    assert any(listing in h.text for h in hits), [h.text for h in hits]
+    ans = engine.ask(question)
+    assert any(listing in c.quote for c in ans.citations), ans.answer
+    if ans.confidence == "answer":
+        assert listing in ans.citations[0].quote, ans.answer
