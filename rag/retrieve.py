@@ -27,6 +27,13 @@
   neither the thing nor the areas ("Both leaders described it as … encompassing security, trade,
   investment, and cultural and humanitarian ties" ranks 14th): when no hit lists anything, the
   listing sentence nearest the question by cosine takes the last hit's place (`_listing_slot`).
+- A Russian/Korean question has no BM25 side, and its dense embedding is dominated by the treaty's
+  parties and the treaty, which nearly every sentence names (the words BM25 leaves out of an
+  English question): "북한군은 러시아 어느 지역에 배치됐어?" ranks the Kursk sentence 30th. Its
+  dense ranking is by the mean of two views, the question and the question without those words
+  (`rag.scripts.without_parties`: "군은 어느 지역에 배치됐어?" ranks it 4th); the hits'
+  similarity stays the question's own cosine (the scorer was fitted on it). One more embedding,
+  for such questions only. Measured in docs/decisions.md (fourteenth session).
 
 All node texts, metadata and vectors are loaded once (`refresh()` after indexing).
 """
@@ -51,6 +58,7 @@ from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import placed_names, titled_names
 from treaty_qa.rag.outlets import Outlets
 from treaty_qa.rag.question import Question
+from treaty_qa.rag.scripts import without_parties
 from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
 
@@ -142,6 +150,10 @@ def neighbours(metas: list[dict[str, Any]]) -> list[tuple[int, ...]]:
     return [tuple(at[k] for k in ((m["doc_id"], int(m["position"]) - 1),
                                   (m["doc_id"], int(m["position"]) + 1)) if k in at)
             for m in metas]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (np.linalg.norm(v) or 1.0)
 
 
 def context_view(vectors: np.ndarray, adjacent: list[tuple[int, ...]]) -> np.ndarray:
@@ -310,15 +322,19 @@ class HybridRetriever:
         # normalized here, not before: the history part of a condensed follow-up is only cleaned
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
         own = self.embed_query(question.text) if question.condensed else None
+        bare = without_parties(normalize(text))  # a Russian/Korean question: see PARTY_FREE
+        ranking = _unit(qvec + self.embed_query(bare)) if bare else None
         if question.sources and self.store.remote:  # a scoped search reads memory: a lost
             with self.store.guard():  # server must still say so (one round trip, before the
                 self.store.count()  # lock: no network wait while holding it)
         with self._lock:  # one consistent corpus state (see refresh)
-            return self._retrieve(question, qterms, qvec, top_k, own, reserve)
+            return self._retrieve(question, qterms, qvec, top_k, own, reserve, ranking)
 
     def _retrieve(self, question: Question, qterms: list[str], qvec: np.ndarray,
-                  top_k: int, own: np.ndarray | None = None, reserve: int = 0) -> Retrieval:
-        """Fuse (reciprocal rank) the dense ranking of `qvec`, that of `own` (a follow-up's
+                  top_k: int, own: np.ndarray | None = None, reserve: int = 0,
+                  ranking: np.ndarray | None = None) -> Retrieval:
+        """Fuse (reciprocal rank) the dense ranking of `qvec` (or of `ranking`, a Russian/Korean
+        question's two views; the hits' similarity stays `qvec`'s), that of `own` (a follow-up's
         words as typed: the resolved "How did China react to the pact?" ranks the sentence on
         China's response 8th, "And what about China?" 1st) and BM25's."""
         if not self.ids:
@@ -328,7 +344,7 @@ class HybridRetriever:
         def ranked(vec: np.ndarray) -> list[tuple[int, float]]:
             return self.scoped_dense(vec, only) if only else self.dense(vec, self.candidates)
 
-        dense = ranked(qvec)
+        dense = ranked(qvec if ranking is None else ranking)
         own_dense = ranked(own) if own is not None else []
         sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
         if only:  # a question naming an outlet: its documents alone

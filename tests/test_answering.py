@@ -548,3 +548,24 @@ def test_what_a_partnership_covers_is_a_sentence_that_lists_it(engine: QAEngine,
     assert any(listing in c.quote for c in ans.citations), ans.answer
     if ans.confidence == "answer":
         assert listing in ans.citations[0].quote, ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "북한 병사들은 러시아의 어느 지역에서 싸우고 있나요?",
+    "북한 군인들이 파병된 러시아 지역은 어디인가요?",
+    "В какой регион России направили северокорейских военных?",
+])
+def test_a_russian_or_korean_question_is_searched_past_the_treatys_parties(
+        engine: QAEngine, question: str) -> None:
+    """Nearly every sentence names Russia, North Korea or the pact, and a Russian/Korean
+    question has no BM25 side to leave them out: "북한 군인들이 파병된 러시아 지역은 어디인가요?"
+    ranked the Kursk sentence below the 40th. Its dense ranking now also reads the question
+    without them (rag.scripts.without_parties), so the sentence is among the 12 retrieved;
+    the hits' similarity is still the question's own cosine (what the scorer was fitted on)."""
+    q = engine.prepare(question)
+    r = engine.retrieve(q)
+    pool = [*r.hits, *r.reserve]
+    assert any("Kursk region" in h.text for h in pool), [h.text for h in pool]
+    own = engine.retriever.embed_query(question)
+    for h in pool:
+        assert h.similarity == pytest.approx(float(r.vectors[h.node_id] @ own), abs=1e-5)

@@ -103,12 +103,15 @@ from treaty_qa.settings import Settings
 # the sentence that lists them among its hits, and only a listing answers it directly: useful
 # answer_c 44 -> 45, answer_d 36 -> 37, ru/ko _b 18 -> 19, answer_e 31/3/37 -> 31/2/38 (a wrong
 # direct answer became a closest reply with the evidence), confirmed answer_f useful 37 -> 38
+# 14th: a Russian/Korean question is also searched without the treaty's parties and its words for
+# the treaty (`without_parties`): "북한군은 러시아 어느 지역에 배치됐어?" gets the Kursk sentence
+# among its passages: useful ru/ko _d 9 -> 10, _e 9 -> 10; confirmed _f unchanged
 ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 19), "answer_c": (31, 0, 45),
               "followup_c": (7, 0, 8),
               "answer_d": (26, 0, 37), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 0, 9), "answer_e": (31, 2, 38), "followup_e": (7, 0, 10),
-              "other_script_answer_e": (5, 0, 9),
+              "other_script_answer_d": (6, 0, 10), "answer_e": (31, 2, 38), "followup_e": (7, 0, 10),
+              "other_script_answer_e": (5, 0, 10),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
