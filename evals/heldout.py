@@ -3,9 +3,9 @@
 first-time user's direct wording, written 2026-11-27 the same way), and the fresh plain `*_d` ones
 (80 questions, 2026-11-27, eighth session, same way), `*_e` ones (80, ninth session, same
 way), `*_f` ones (80, tenth session, same way), `*_g` ones (95, twelfth session, same way,
-40 of them Russian/Korean) and `*_h` ones (90, fourteenth session, same way); no fit reads them (`fit_scorer --all`
-reads the `_b` and `_c` ones). Answered by the real engine over the eval's private index, scored
-at answer level.
+40 of them Russian/Korean) and `*_h` ones (90, fourteenth session, same way); no fit reads them
+(`fit_scorer --all` reads the `_b` and `_c` ones). Answered by the real engine over the eval's
+private index, scored at answer level.
 
 Per answerable section: direct answers, their precision (a citation matches the case's `has`
 pattern), coverage (correct direct answers / questions), evidence in closest replies, and

@@ -551,10 +551,20 @@ _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)\s+(?i:did|does|do|has|have
                       r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?!and\b|or\b)[a-z]")
 
 
+# the same subject as a possessive before an opinion noun: "What was China's reaction …?" (a
+# capital read as its country: "Beijing's view" is China's)
+_OPINION_OF = re.compile(r"\b((?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*)['’]s?\s+"
+                         r"(?:(?:official|initial|first)\s+)?(?:reactions?|responses?|views?|positions?|stances?|assessments?|"
+                         r"verdicts?|replies|reply|comments?|opinions?|attitudes?)\b")
+
+
 @lru_cache(maxsize=4096)
 def _subject_terms(question: str) -> tuple[str, ...]:
     m = _SUBJECT.search(question)
-    return tuple(terms(m.group(1) or m.group(2))) if m else ()
+    if m:
+        return tuple(terms(m.group(1) or m.group(2)))
+    p = _OPINION_OF.search(question)
+    return tuple(terms(CAPITALS.get(p.group(1), p.group(1)))) if p else ()
 
 
 # a capital standing for its country as the subject of what was said or done ("What did Seoul
@@ -590,10 +600,11 @@ def capital_as_country(question: str) -> str:
 
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     """"What did South Korea say about …?", "How did Japan react …?", "Is South Korea going to
-    …?" ask what a *named* subject said, did or does: a sentence whose window (`evidence`: its
-    terms with its neighbours' and heading's) never names that subject does not answer it. A
-    role phrase ("What did the Kremlin chief say") is not a name and checks nothing: paraphrases
-    name their subject differently; nor does a pair ("Do Russia and North Korea …").
+    …?", "What was China's reaction …?" ask what a *named* subject said, did or does: a
+    sentence whose window (`evidence`: its terms with its neighbours' and heading's) never
+    names that subject does not answer it. A role phrase ("What did the Kremlin chief say") is
+    not a name and checks nothing: paraphrases name their subject differently; nor does a pair
+    ("Do Russia and North Korea …").
 
     >>> q = "What did South Korea say about the treaty?"
     >>> subject_missing(q, term_set("Kim Jong Un signed a decree ratifying the treaty."))
@@ -607,6 +618,17 @@ def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     >>> subject_missing("What did the Kremlin chief say?", frozenset()), subject_missing("Why?",
     ...                                                                             frozenset())
     (False, False)
+
+    A possessive before an opinion noun names the subject too ("What was China's reaction …?"):
+
+    >>> q = "What was China's reaction to the agreement?"
+    >>> subject_missing(q, term_set("Reactions to the agreement have been varied. Japan has "
+    ...                             "expressed grave concerns."))
+    True
+    >>> subject_missing(q, term_set("Meanwhile, China's response has been muted."))
+    False
+    >>> subject_missing("What is Beijing's view?", term_set("China's response has been muted."))
+    False
     """
     subject = _subject_terms(question)
     return bool(subject) and not all(matches(t, evidence) for t in subject)

@@ -569,3 +569,19 @@ def test_a_russian_or_korean_question_is_searched_past_the_treatys_parties(
     own = engine.retriever.embed_query(question)
     for h in pool:
         assert h.similarity == pytest.approx(float(r.vectors[h.node_id] @ own), abs=1e-5)
+
+
+@pytest.mark.parametrize(("question", "country"), [
+    ("What was Japan's reaction to the pact?", "Japan"),
+    ("What was China's reaction to the pact?", "China"),
+])
+def test_a_possessive_subject_must_be_named_near_the_answer(engine: QAEngine, question: str,
+                                                            country: str) -> None:
+    """"What was Japan's reaction to the pact?" asks about Japan like "How did Japan react?":
+    "South Korean officials have been outspokenly critical of the pact …" (no Japan in it or its
+    neighbours) was its direct answer. Now a direct answer must name the country in its
+    sentence or window, and the country's own sentence is among the passages either way."""
+    ans = engine.ask(question)
+    if ans.confidence == "answer":
+        assert country in ans.citations[0].quote, ans.answer
+    assert any(country in c.quote for c in ans.citations), ans.answer
