@@ -37,6 +37,7 @@ from treaty_qa.rag.support import (
     counted_elsewhere,
     counted_unlike,
     dates_another,
+    echoes_asked_noun,
     entities,
     gap_not_length,
     labelled_elsewhere,
@@ -167,6 +168,8 @@ class Meter:
                                                   or agent_unnamed(asked or question,
                                                                    hit.text)
                                                   or nobody_named(asked or question, hit.text)
+                                                  or echoes_asked_noun(asked or question,
+                                                                       hit.text)
                                                   or action_missing(asked or question,
                                                                     hit.text,
                                                                     r.stats.known)))),

@@ -26,6 +26,7 @@ from treaty_qa.rag.clauses import (
     parse_question,
     verb_forms,
 )
+from treaty_qa.rag.cues import asked_noun
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import names_in
 from treaty_qa.rag.scripts import others_named
@@ -429,6 +430,39 @@ def nobody_named(question: str, sentence: str) -> bool:
         return False
     asked = question.lower()
     return all(name.lower() in asked for name in names_in(sentence))
+
+
+_BACK = frozenset("the these those this that such".split())
+
+
+def echoes_asked_noun(question: str, sentence: str) -> bool:
+    """"What animals were the two heads of state pictured playing with?": "The two were
+    photographed playing with the animals by state media outlets" only points back at the
+    animals — every use of the asked noun (`asked_noun`) after "the", "these", "those", …, no
+    name the question does not hold, no number: it does not say which (its neighbour does: "… a
+    pair of Pungsan dogs").
+
+    >>> q = "What animals were the two heads of state pictured playing with?"
+    >>> echoes_asked_noun(q, "The two were photographed playing with the animals by state media.")
+    True
+    >>> echoes_asked_noun(q, "The two leaders were photographed playing with the dogs.")
+    False
+    >>> echoes_asked_noun("What breed were they?", "Kim gave Putin Pungsan dogs, a breed native "
+    ...                   "to the North.")
+    False
+    >>> echoes_asked_noun("What agreement was signed?", "The agreement was signed in Pyongyang.")
+    False
+    """
+    noun = asked_noun(question)
+    stem = terms(noun) if noun else []
+    if not stem:
+        return False
+    words = re.findall(r"[\w'’-]+", sentence)
+    uses = [i for i, w in enumerate(words) if terms(w)[:1] == stem[:1]]
+    if not uses or any(i == 0 or words[i - 1].lower() not in _BACK for i in uses):
+        return False
+    asked = question.lower()
+    return not re.search(r"\d", sentence) and all(n.lower() in asked for n in names_in(sentence))
 
 
 def other_unnamed(question: str, sentence: str) -> bool:

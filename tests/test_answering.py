@@ -585,3 +585,18 @@ def test_a_possessive_subject_must_be_named_near_the_answer(engine: QAEngine, qu
     if ans.confidence == "answer":
         assert country in ans.citations[0].quote, ans.answer
     assert any(country in c.quote for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What animals did the leaders play with in the photos?",
+    "What animals were Putin and Kim pictured playing with?",
+])
+def test_a_sentence_that_only_points_back_at_the_asked_noun_does_not_answer(
+        engine: QAEngine, question: str) -> None:
+    """"The two were photographed playing with the animals by state media outlets." does not
+    say which animals (rag.support.echoes_asked_noun); it was the direct answer. A direct answer
+    now names them ("… playing with the dogs"), or the reply is a closest one."""
+    ans = engine.ask(question)
+    if ans.confidence == "answer":
+        assert "dogs" in ans.citations[0].quote, ans.answer
+    assert any("dogs" in c.quote for c in ans.citations), ans.answer
