@@ -154,6 +154,8 @@ class ExtractiveAnswerer:
                     supports = self.rank(self.meter.worded_like_text(
                         [*measured, *(self.support(standalone, retrieval, h, asked=question)
                                       for h in retrieval.reserve)], retrieval))
+                # a question about what a named subject said or did: passages naming it first
+                supports = sorted(supports, key=lambda s: not s.subject_named)
                 return self._closest(question, supports, followup=q.condensed,
                                      speech=asks_speech(standalone))
             return self._none(question)

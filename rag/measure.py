@@ -184,6 +184,7 @@ class Meter:
             typed_span=bool(spans),
             typed_question=kind is not None,
             slot=self._slot(asked or question, own),
+            subject_named=subject_ok,
         )
 
     @staticmethod

@@ -52,6 +52,9 @@ class Support:
     typed_question: bool = False  # the question asks for a type (when, how many, where, …)
     slot: float = 0.5  # the question's asked-for noun ("What is the *price* of …") is in the
     # sentence (1), is not (0), or the question names none (0.5)
+    # the sentence's window names the subject the question asks about ("What was China's
+    # reaction …?": `subject_missing`), or the question names none
+    subject_named: bool = True
     probability: float = 0.0  # P(answers), set by `ExtractiveAnswerer.rank`
 
     @property

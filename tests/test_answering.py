@@ -600,3 +600,14 @@ def test_a_sentence_that_only_points_back_at_the_asked_noun_does_not_answer(
     if ans.confidence == "answer":
         assert "dogs" in ans.citations[0].quote, ans.answer
     assert any("dogs" in c.quote for c in ans.citations), ans.answer
+
+
+def test_a_closest_reply_about_a_named_subject_shows_passages_naming_it_first(
+        engine: QAEngine) -> None:
+    """"What was China's reaction to the deal?" is not answered directly; its closest reply
+    led with "Reactions to the agreement have been varied." (about no one: its neighbour is
+    Japan's reaction). Passages whose window names the question's subject now come first."""
+    ans = engine.ask("What was China's reaction to the deal?")
+    assert ans.confidence in ("answer", "closest"), ans.answer
+    assert "China" in ans.citations[0].quote, ans.answer
+    assert any("China’s response" in c.quote for c in ans.citations), ans.answer

@@ -111,7 +111,9 @@ from treaty_qa.settings import Settings
 # the sentence or its window (a possessive subject, `subject_missing`): answer_h 28/4 -> 28/3
 # Then a sentence whose only use of the asked noun points back at it ("… playing with the
 # animals") does not say which (`echoes_asked_noun`): answer_h 28/3 -> 28/2
-ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
+# Then a closest reply to a question about a named subject shows the passages naming it first
+# (`Support.subject_named`): useful answer_b 39 -> 40 ("Beijing's reaction"), answer_h 35 -> 36
+ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 19), "answer_c": (31, 0, 45),
               "followup_c": (7, 0, 8),
               "answer_d": (26, 0, 37), "followup_d": (7, 0, 10),
@@ -126,7 +128,7 @@ ANSWERABLE = {"answer_b": (27, 2, 39), "followup_b": (10, 0, 12),
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (25, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20),
-              "answer_h": (28, 2, 35), "followup_h": (8, 0, 10),
+              "answer_h": (28, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (8, 0, 15)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
