@@ -616,7 +616,8 @@ CAPITALS = {"Washington": "the United States", "Seoul": "South Korea", "Pyongyan
 
 def capital_as_country(question: str) -> str:
     """The question with a capital that is the subject of what was said, done or felt read as
-    its country: the articles write "China's response", a user asks "How did Beijing respond?".
+    its country: the articles write "China's response", a user asks "How did Beijing respond?"
+    (a capital the articles never use would leave the question about nothing they name).
     A capital anywhere else (a place: "Where in Pyongyang …", "Pyongyang's main square"), or the
     subject of a yes/no question ("Is Pyongyang far from Moscow?"), stays.
 
@@ -632,10 +633,22 @@ def capital_as_country(question: str) -> str:
     'Where in Pyongyang was Putin welcomed?'
     >>> capital_as_country("Is Pyongyang far from Moscow?")
     'Is Pyongyang far from Moscow?'
+
+    So does a capital whose reaction, view or response is asked (`_OPINION_OF`):
+
+    >>> capital_as_country("What was Beijing's reaction to the treaty?")
+    "What was China's reaction to the treaty?"
+    >>> capital_as_country("What is the Kremlin's view?")
+    "What is Russia's view?"
     """
     m = _SUBJECT.search(question)
-    country = CAPITALS.get(m.group(1)) if m and m.group(1) else None
-    return question[:m.start(1)] + country + question[m.end(1):] if m and country else question
+    if m and m.group(1) in CAPITALS:
+        return question[:m.start(1)] + CAPITALS[m.group(1)] + question[m.end(1):]
+    p = _OPINION_OF.search(question)
+    if p and p.group(1) in CAPITALS:
+        start = p.start(1) - 4 if question[:p.start(1)].endswith("the ") else p.start(1)
+        return question[:start] + CAPITALS[p.group(1)] + question[p.end(1):]
+    return question
 
 
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:

@@ -625,3 +625,12 @@ def test_a_capital_that_speaks_after_a_few_words_is_its_country(engine: QAEngine
     on Ukraine's and Japan's words were only closest passages or not shown."""
     ans = engine.ask(question)
     assert ans.confidence == "answer" and expected in ans.citations[0].quote, ans.answer
+
+
+def test_a_capital_whose_reaction_is_asked_is_its_country(engine: QAEngine) -> None:
+    """"What was Beijing's reaction to the treaty?": the articles never write "Beijing", and the
+    question's cosine (0.800) fell under the bar for anything close, so the user was told
+    nothing relevant was found. Read as China's reaction, it gets China's muted response."""
+    ans = engine.ask("What was Beijing's reaction to the treaty?")
+    assert ans.confidence != "none", ans.answer
+    assert any("China’s response" in c.quote for c in ans.citations), ans.answer

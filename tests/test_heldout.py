@@ -115,6 +115,8 @@ from treaty_qa.settings import Settings
 # (`Support.subject_named`): useful answer_b 39 -> 40 ("Beijing's reaction"), answer_h 35 -> 36
 # Then the named subject may stand two words after the question word ("What evidence did Kyiv
 # say …", read as Ukraine): answer_d 26 -> 27 right, confirmed answer_g 25 -> 26 right
+# Then a capital whose reaction or view is asked is its country ("What was Beijing's reaction
+# …?" was told nothing relevant): decision sets unchanged, confirmation answer_g 26 -> 27 right
 ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 19), "answer_c": (31, 0, 45),
               "followup_c": (7, 0, 8),
@@ -128,7 +130,7 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               "answer_f": (29, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 10),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
-              "answer_g": (26, 0, 30), "followup_g": (9, 0, 10),
+              "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20),
               "answer_h": (28, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (8, 0, 15)}
