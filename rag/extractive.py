@@ -49,6 +49,7 @@ from treaty_qa.rag.support import (
     entities,
     latin_script,
     matches,
+    named_subject,
     verb_terms,
 )
 from treaty_qa.rag.terms import term_set
@@ -143,7 +144,8 @@ class ExtractiveAnswerer:
             if len(items) >= 2:
                 return self._build(question, self._naming(items, retrieval),
                                    corroborating=False, listed=True)
-        best = next((s for s in supports if self.accept(s)), None)
+        best = next((s for s in supports if self.accept(s)), None) or self._sole_on_subject(
+            standalone, supports)
         if best is None:
             per_entity = self._per_entity(retrieval)
             if per_entity:
@@ -163,6 +165,22 @@ class ExtractiveAnswerer:
         return self._build(question, self._naming([best, *same, *related], retrieval),
                            corroborating=True,
                            related=len(related))
+
+    def _sole_on_subject(self, question: str, supports: Sequence[Support]) -> Support | None:
+        """For a question about what a named subject said or did ("How did Japan react to the
+        pact?"): when every retrieved sentence that passes the checks (its window names the
+        subject) is one passage — one sentence, or two adjacent ones — the most probable of
+        them answers from the full-match bar. "Japan has expressed “grave concerns” …" (P 0.21)
+        is the only place the articles name Japan's reaction."""
+        if not latin_script(question) or not named_subject(question):
+            return None
+        ok = [s for s in supports if s.checks_ok]
+        if not ok or ok[0].probability < self.cal.full_match_probability:
+            return None
+        first = ok[0].hit
+        if all(o.hit is first or joined(first, o.hit) or joined(o.hit, first) for o in ok):
+            return ok[0]
+        return None
 
     def _list(self, supports: Sequence[Support], r: Retrieval) -> list[Support]:
         """Distinct supported items for a list question: one per independent source and fact,

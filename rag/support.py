@@ -596,6 +596,12 @@ _OPINION_OF = re.compile(r"\b((?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*)['’]s?\s+"
                          r"verdicts?|replies|reply|comments?|opinions?|attitudes?)\b")
 
 
+def named_subject(question: str) -> tuple[str, ...]:
+    """The terms of the subject whose words or deeds the question asks about ("How did Japan
+    react …?" → ('japan',)), () when it names none (see `subject_missing`)."""
+    return _subject_terms(question)
+
+
 @lru_cache(maxsize=4096)
 def _subject_terms(question: str) -> tuple[str, ...]:
     m = _SUBJECT.search(question)

@@ -634,3 +634,14 @@ def test_a_capital_whose_reaction_is_asked_is_its_country(engine: QAEngine) -> N
     ans = engine.ask("What was Beijing's reaction to the treaty?")
     assert ans.confidence != "none", ans.answer
     assert any("China’s response" in c.quote for c in ans.citations), ans.answer
+
+
+def test_the_one_passage_naming_the_subject_answers_what_it_said(engine: QAEngine) -> None:
+    """"How did Japan respond to the deal?": only "Reactions to the agreement have been varied.
+    Japan has expressed “grave concerns” …" names Japan, and it passes every check, but its
+    probability (about 0.2) is under the direct-answer bar: it was a closest reply. The one
+    passage that names a question's subject now answers from the full-match bar. NATO, named
+    only in Putin's words about NATO countries, still gets no direct answer."""
+    ans = engine.ask("How did Japan respond to the deal?")
+    assert ans.confidence == "answer" and "grave concerns" in ans.citations[0].quote, ans.answer
+    assert engine.ask("What did NATO say about the pact?").confidence != "answer"

@@ -117,11 +117,14 @@ from treaty_qa.settings import Settings
 # say …", read as Ukraine): answer_d 26 -> 27 right, confirmed answer_g 25 -> 26 right
 # Then a capital whose reaction or view is asked is its country ("What was Beijing's reaction
 # …?" was told nothing relevant): decision sets unchanged, confirmation answer_g 26 -> 27 right
+# Then the one passage naming a question's subject answers what it said from the full-match bar
+# ("How did Japan react to the pact?"): answer_c 31 -> 32, answer_e 31 -> 32, answer_h 28 -> 29
+# right, no wrong answer, no unanswerable answered; confirmation unchanged
 ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
-              "other_script_answer_b": (11, 1, 19), "answer_c": (31, 0, 45),
+              "other_script_answer_b": (11, 1, 19), "answer_c": (32, 0, 45),
               "followup_c": (7, 0, 8),
               "answer_d": (27, 0, 37), "followup_d": (7, 0, 10),
-              "other_script_answer_d": (6, 0, 10), "answer_e": (31, 2, 38),
+              "other_script_answer_d": (6, 0, 10), "answer_e": (32, 2, 38),
               "followup_e": (7, 0, 10),
               "other_script_answer_e": (5, 0, 10),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
@@ -132,7 +135,7 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20),
-              "answer_h": (28, 2, 36), "followup_h": (8, 0, 10),
+              "answer_h": (29, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (8, 0, 15)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
