@@ -458,7 +458,7 @@ def echoes_asked_noun(question: str, sentence: str) -> bool:
     """
     noun = asked_noun(question)
     stem = terms(noun) if noun else []
-    if not stem:
+    if not stem or stem[0] not in term_set(sentence):  # most sentences: cached, no word loop
         return False
     words = re.findall(r"[\w'’-]+", sentence)
     uses = [i for i, w in enumerate(words) if terms(w)[:1] == stem[:1]]
