@@ -322,7 +322,7 @@ class HybridRetriever:
         # normalized here, not before: the history part of a condensed follow-up is only cleaned
         qvec = self.embed_query(normalize(text))  # as BM25 sees it: no zero-width/bidi marks
         own = self.embed_query(question.text) if question.condensed else None
-        bare = without_parties(normalize(text))  # a Russian/Korean question: see PARTY_FREE
+        bare = without_parties(normalize(text))  # a Russian/Korean question: module docstring
         ranking = _unit(qvec + self.embed_query(bare)) if bare else None
         if question.sources and self.store.remote:  # a scoped search reads memory: a lost
             with self.store.guard():  # server must still say so (one round trip, before the
