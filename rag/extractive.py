@@ -41,7 +41,7 @@ from treaty_qa.rag.question import Question
 from treaty_qa.rag.retrieve import Retrieval
 from treaty_qa.rag.scorer import Scorer
 from treaty_qa.rag.scorer_weights import SCORER
-from treaty_qa.rag.scripts import holds_name
+from treaty_qa.rag.scripts import holds_name, others_named
 from treaty_qa.rag.support import (
     CAPITALS,
     Support,
@@ -171,8 +171,11 @@ class ExtractiveAnswerer:
         pact?"): when every retrieved sentence that passes the checks (its window names the
         subject) is one passage — one sentence, or two adjacent ones — the most probable of
         them answers from the full-match bar. "Japan has expressed “grave concerns” …" (P 0.21)
-        is the only place the articles name Japan's reaction."""
-        if not latin_script(question) or not named_subject(question):
+        is the only place the articles name Japan's reaction. A Russian/Korean question naming a
+        third party (`others_named`: its checks need a sentence naming it) reads the same way:
+        "На какую статью Устава ООН опирается …?" → the one sentence naming the U.N. Charter
+        (P 0.18)."""
+        if not (named_subject(question) if latin_script(question) else others_named(question)):
             return None
         ok = [s for s in supports if s.checks_ok]
         if not ok or ok[0].probability < self.cal.full_match_probability:

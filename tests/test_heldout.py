@@ -120,27 +120,31 @@ from treaty_qa.settings import Settings
 # Then the one passage naming a question's subject answers what it said from the full-match bar
 # ("How did Japan react to the pact?"): answer_c 31 -> 32, answer_e 31 -> 32, answer_h 28 -> 29
 # right, no wrong answer, no unanswerable answered; confirmation unchanged
+# 15th: ... and the one passage naming a Russian/Korean question's third party (the U.N., Japan:
+# `others_named`) answers the same way: ru/ko _e 5 -> 6, _h 8 -> 9 right, confirmed _f 4 -> 6
+# right, no wrong answer; cost: one more ru/ko unanswerable question answered directly in _h
+# ("한국 국가정보원장은 … 말했나요?" took the sentence on Yoon's office, the one naming South Korea)
 ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               "other_script_answer_b": (11, 1, 19), "answer_c": (32, 0, 45),
               "followup_c": (7, 0, 8),
               "answer_d": (27, 0, 37), "followup_d": (7, 0, 10),
               "other_script_answer_d": (6, 0, 10), "answer_e": (32, 2, 38),
               "followup_e": (7, 0, 10),
-              "other_script_answer_e": (5, 0, 10),
+              "other_script_answer_e": (6, 0, 10),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (29, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (4, 0, 10),
+              "answer_f": (29, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (6, 0, 10),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20),
               "answer_h": (29, 2, 36), "followup_h": (8, 0, 10),
-              "other_script_answer_h": (8, 0, 15)}
+              "other_script_answer_h": (9, 0, 15)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
-                "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 0}
+                "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 1}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
