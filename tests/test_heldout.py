@@ -1,6 +1,7 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
-questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones and the 80 plain `*_d`
-80 plain `*_e` ones and 80 plain `*_f` ones, which no fit reads.
+questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
+`*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h` and the 48 Russian/Korean `*_i` ones, which no
+fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -140,18 +141,23 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20),
               "answer_h": (29, 2, 36), "followup_h": (8, 0, 10),
-              "other_script_answer_h": (9, 0, 15)}
+              "other_script_answer_h": (9, 0, 15),
+              # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
+              # and measured before it (11/0, useful 24; 4 of 24 unanswerable answered directly)
+              # and at it (12/0, useful 24; 4 of 24), added at the latter
+              "other_script_answer_i": (12, 0, 24)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
-                "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 1}
+                "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 1,
+                "other_script_abstain_i": 4}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
 LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d": 0,
          "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
-         "abstain_h": 0, "other_script_abstain_h": 0}
+         "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0}
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +169,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95 + 90
+    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95 + 90 + 48
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
