@@ -184,6 +184,20 @@ def countries() -> frozenset[str]:
     return frozenset(names | {re.sub(r"^the\s+", "", n, flags=re.I) for n in names})
 
 
+@cache
+def world_regions() -> frozenset[str]:
+    """CLDR's English names of continents and world regions: "in Asia" does not answer "which
+    city / town …" (it may answer "which region …").
+
+    >>> {"Asia", "Europe", "Eastern Asia"} <= world_regions()
+    True
+    """
+    return frozenset(name for code, name in Locale("en").territories.items() if code.isdigit())
+
+
+_SETTLEMENT = re.compile(r"\b(?:city|town|village|capital|port)\b|город|도시", re.I)
+
+
 def named_spans(kind: str, question: str, sentence: str,
                 places: frozenset[str] = frozenset()) -> list[str]:
     """Names in `sentence` that can answer a "which city …" (`locality`: a name placed as one —
@@ -199,6 +213,10 @@ def named_spans(kind: str, question: str, sentence: str,
     ['Pyongyang']
     >>> named_spans("locality", "Which region?", "They fought in Ukraine, in Kursk region.")
     ['Kursk']
+    >>> bold = "It is one of Moscow's boldest moves in Asia in years."
+    >>> named_spans("locality", "In which city was it signed?", bold), named_spans(
+    ...     "locality", "In which region does it shift the balance?", bold)
+    ([], ['Asia'])
     >>> named_spans("organization", "Which agency reported it?",
     ...             "According to intelligence reports, troops went to Russia.")
     []
@@ -209,8 +227,9 @@ def named_spans(kind: str, question: str, sentence: str,
     """
     asked = question.lower()
     if kind == "locality":  # "in Ukraine" names a country, not a city or a region
+        wide = countries() | (world_regions() if _SETTLEMENT.search(question) else frozenset())
         found = [(m.start(), name) for m in _LOCALITY.finditer(sentence)
-                 for name in [next(g for g in m.groups() if g)] if name not in countries()]
+                 for name in [next(g for g in m.groups() if g)] if name not in wide]
     else:  # a name placed as a locality ("to Russia", "in Ukraine") is not an organization
         placed_here = {m.start(1) for m in _PLACED.finditer(sentence)}
         runs = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(sentence)
