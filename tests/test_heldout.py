@@ -1,7 +1,7 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
-`*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h` and the 48 Russian/Korean `*_i` ones, which no
-fit reads.
+`*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i` and the 65 English
+`*_j` ones, which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -145,19 +145,24 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (10, 0, 12),
               # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
               # and measured before it (11/0, useful 24; 4 of 24 unanswerable answered directly)
               # and at it (12/0, useful 24; 4 of 24), added at the latter
-              "other_script_answer_i": (12, 0, 24)}
+              "other_script_answer_i": (12, 0, 24),
+              # 16th: the fresh English `_j` questions, measured at 182fab2 (answer 30/1, useful
+              # 37; follow-ups 9/0, useful 10; 0 of 15 unanswerable answered directly) and after
+              # the world-regions change its one wrong answer prompted (31/0, useful 38)
+              "answer_j": (31, 0, 38), "followup_j": (9, 0, 10)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
                 "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 1,
-                "other_script_abstain_i": 4}
+                "other_script_abstain_i": 4, "abstain_j": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
 LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d": 0,
          "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
-         "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0}
+         "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
+         "abstain_j": 0}
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +174,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95 + 90 + 48
+    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
