@@ -141,7 +141,8 @@ def _error_answer(case: Case, backend: str, e: Exception) -> Answer:
 def score_case(engine: QAEngine, case: Case, backend: str) -> Row:
     """Ask one case through the engine's own path (`QAEngine.ask_stream` is these three calls)
     and score what came back; retrieval is ranked on the top 5 of the engine's own retrieval
-    (before injected passages are dropped: a planted sentence ranked first counts)."""
+    (before injected passages are dropped; a document addressing AI assistants, as the planted
+    article does, is never searched: `HybridRetriever.withheld`)."""
     t0 = time.perf_counter()
     standalone, hits = case.question, []
     try:

@@ -30,7 +30,7 @@ from treaty_qa.rag.datelines import asked_about_report, dateline_answer
 from treaty_qa.rag.disagree import with_disagreements
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.generative import OpenAIAnswerer
-from treaty_qa.rag.guard import drop_injections, drop_tainted
+from treaty_qa.rag.guard import drop_injections, drop_tainted, looks_like_injection
 from treaty_qa.rag.models import Answer, Reset, StreamItem
 from treaty_qa.rag.phrased import PhrasedAnswerer
 from treaty_qa.rag.question import Question, clean_question
@@ -314,6 +314,10 @@ class QAEngine:
         closest reply may quote those); with how many hits each rule dropped."""
         hits, dropped = drop_injections(retrieval.hits)
         hits, hostile = drop_tainted(hits, self.retriever.tainted)
+        # a tainted document is never searched (`HybridRetriever.withheld`): its sentences that
+        # would have ranked among the hits are counted, the instruction-like ones apart
+        injected = sum(map(looks_like_injection, retrieval.withheld))
+        dropped, hostile = dropped + injected, hostile + len(retrieval.withheld) - injected
         reserve = drop_tainted(drop_injections(retrieval.reserve)[0], self.retriever.tainted)[0]
         return replace(retrieval, hits=hits, reserve=reserve), dropped, hostile
 

@@ -93,6 +93,9 @@ class Retrieval:
     # the hits ranked after the top_k, up to the closest pool (`Settings.closest_pool`): passages
     # a "closest" reply may quote; never a direct answer, a generator's source or a metric's hit
     reserve: list[Hit] = field(default_factory=list)
+    # sentences of documents that address AI assistants (`HybridRetriever.tainted`) that would
+    # have ranked among the hits by their cosine: never retrieved, only counted for the notice
+    withheld: tuple[str, ...] = ()
 
     def similarity(self, a: Hit, b: Hit) -> float:
         """Cosine of two retrieved sentences (unit vectors)."""
@@ -181,6 +184,8 @@ class HybridRetriever:
     context: np.ndarray  # per row: mean vector of its neighbouring sentences (the window view)
     adjacent: list[tuple[int, ...]]  # per row: rows of the sentences before and after it
     tainted: frozenset[str]  # doc ids holding an instruction-like sentence (rag.guard)
+    clean: np.ndarray  # per row: not from a `tainted` document (only these are searched)
+    bm25_rows: list[int]  # the rows BM25 indexed, in its order (the clean ones)
     places: frozenset[str]  # names some sentence places as a locality ("to North Korea")
     persons: frozenset[str]  # names some sentence gives a title or role ("leader Kim Jong Un")
     listing: list[int]  # rows of sentences that list things ("security, trade, and …")
@@ -217,27 +222,33 @@ class HybridRetriever:
         vectors = (np.asarray(emb, dtype=np.float32) if emb is not None and len(emb)
                    else np.zeros((0, 1), dtype=np.float32))
         node_terms = [terms(m.get("embed_text", t)) for t, m in zip(texts, metas, strict=True)]
+        # A document addressing AI assistants is never searched, and counts for nothing in the
+        # statistics (IDF, BM25, the cosine mean and spread, the names the corpus places): the
+        # clean documents score the same with or without it (the eval's planted article, when
+        # it counted, changed 12 of the 808 held-out answers from what users' index gives).
+        tainted = tainted_docs(texts, [m["doc_id"] for m in metas])
+        clean = np.array([m["doc_id"] not in tainted for m in metas], dtype=bool)
+        rows = [i for i in range(len(ids)) if clean[i]]
         bm25 = None
-        if ids:
+        if rows:
             bm25 = bm25s.BM25()
-            bm25.index(node_terms, show_progress=False)
+            bm25.index([node_terms[i] for i in rows], show_progress=False)
         # Mean and covariance of the sentence vectors: a question's cosine mean and spread over
         # every sentence are then mu·q and sqrt(qᵀCq) — no pass over all rows per query (that
         # BLAS call left OpenBLAS threads spinning against the embedder's OpenMP threads).
-        v64 = vectors.astype(np.float64)
+        v64 = vectors[rows].astype(np.float64) if rows else vectors.astype(np.float64)
         mu = v64.mean(axis=0) if len(v64) else np.zeros(v64.shape[1])
         centred = v64 - mu
         adjacent = neighbours(metas)
-        tainted = tainted_docs(texts, [m["doc_id"] for m in metas])
         state = {"store": store, "ids": ids, "texts": texts, "metas": metas, "vectors": vectors,
                  "adjacent": adjacent, "context": context_view(vectors, adjacent),
-                 "tainted": tainted,
-                 "listing": [i for i, t in enumerate(texts) if find_typed("areas", t)],
-                 "places": frozenset(n for t in texts for n in placed_names(t)),
-                 "persons": frozenset(n for t in texts for n in titled_names(t)),
+                 "tainted": tainted, "clean": clean, "bm25_rows": rows,
+                 "listing": [i for i in rows if find_typed("areas", texts[i])],
+                 "places": frozenset(n for i in rows for n in placed_names(texts[i])),
+                 "persons": frozenset(n for i in rows for n in titled_names(texts[i])),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
-                 "stats": TermStats(node_terms), "bm25": bm25, "sim_mu": mu,
+                 "stats": TermStats(node_terms[i] for i in rows), "bm25": bm25, "sim_mu": mu,
                  "sim_cov": (centred.T @ centred) / max(len(v64), 1)}
         with self._lock:
             for name, value in state.items():
@@ -255,16 +266,34 @@ class HybridRetriever:
         no BLAS thread pool to spin against the embedder's threads; ~10 µs for the bundled
         corpus, and it runs in parallel with other questions, where a Chroma query serializes
         about 1 ms of each). Above that, and for a Chroma server (shared with other clients, and
-        a lost server must say so), Chroma's index is asked."""
+        a lost server must say so), Chroma's index is asked. Sentences of tainted documents are
+        never returned (`withheld` counts them)."""
         if not self.store.remote and len(self.ids) <= EXACT_ROWS:
-            own = np.einsum("ij,j->i", self.vectors, qvec)
-            top = np.argpartition(-own, min(n, len(own)) - 1)[:n]
+            own = np.where(self.clean, np.einsum("ij,j->i", self.vectors, qvec), -np.inf)
+            n = min(n, int(self.clean.sum()))
+            if n <= 0:
+                return []
+            top = np.argpartition(-own, n - 1)[:n]
             return [int(r) for r in top[np.argsort(-own[top], kind="stable")]]
+        skip = len(self.clean) - int(self.clean.sum())
         with self.store.guard():
             res = self.store.sentences.query(query_embeddings=[qvec.tolist()],
-                                             n_results=min(n, len(self.ids)),
+                                             n_results=min(n + skip, len(self.ids)),
                                              include=["distances"])
-        return [self.row[i] for i in res["ids"][0] if i in self.row]
+        return [r for i in res["ids"][0] if i in self.row
+                for r in [self.row[i]] if self.clean[r]][:n]
+
+    def withheld(self, qvec: np.ndarray, n: int,
+                 docs: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """Sentences of tainted documents (of `docs`, if given) among the `n` nearest `qvec` of
+        all: those a search of every document would have ranked among the first `n` — never
+        retrieved, only counted for the notice."""
+        if self.clean.all():
+            return ()
+        own = np.einsum("ij,j->i", self.vectors, qvec)
+        top = np.argsort(-own, kind="stable")[:n]
+        return tuple(self.texts[r] for r in top if not self.clean[r]
+                     and (not docs or self.metas[r]["doc_id"] in docs))
 
     def dense(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
         """(row, score) of the n best nodes: the n nearest by their own cosine (`nearest`) and
@@ -281,7 +310,7 @@ class HybridRetriever:
     def scoped_dense(self, qvec: np.ndarray, docs: frozenset[str]) -> list[tuple[int, float]]:
         """`dense` over the sentences of `docs` only, every one of them scored (a question that
         names an outlet searches its few documents exhaustively)."""
-        rows = [i for i, m in enumerate(self.metas) if m["doc_id"] in docs]
+        rows = [i for i, m in enumerate(self.metas) if m["doc_id"] in docs and self.clean[i]]
         if not rows:
             return []
         score = self.vectors[rows] @ qvec + NEIGHBOUR_WEIGHT * (self.context[rows] @ qvec)
@@ -302,7 +331,7 @@ class HybridRetriever:
             return []
         scores = self.bm25.get_scores(known)
         top = np.argsort(-scores)[:n]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return [(self.bm25_rows[int(i)], float(scores[i])) for i in top if scores[i] > 0]
 
     def bm25_weight(self, qterms: list[str]) -> float:
         """Share of the question's content terms BM25 can use (0 for a ru/ko question)."""
@@ -367,7 +396,7 @@ class HybridRetriever:
         return Retrieval(question, ranked_hits[:top_k], qvec, qterms, self.stats, vectors,
                          *self.sim_stats(qvec), places=self.places, persons=self.persons,
                          phrase_similarity=self.phrase_similarity,
-                         reserve=ranked_hits[top_k:])
+                         reserve=ranked_hits[top_k:], withheld=self.withheld(qvec, top_k, only))
 
     def _listing_slot(self, hits: list[Hit], qvec: np.ndarray, top_k: int,
                       only: frozenset[str]) -> list[Hit]:

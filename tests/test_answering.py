@@ -180,12 +180,13 @@ def test_planted_instructions_are_not_obeyed(planted_engine: QAEngine, question:
 
 
 def test_the_closest_pool_drops_planted_passages_too(planted_engine: QAEngine) -> None:
-    """A closest reply may quote sentences ranked past the top_k (`Retrieval.reserve`): the
-    instruction-like sentences, and every sentence of the document holding them, are dropped
-    there as they are from the hits."""
+    """A closest reply may quote sentences ranked past the top_k (`Retrieval.reserve`): a
+    document holding instruction-like sentences is never searched, so none of its sentences is
+    in the hits or the reserve; those that would have ranked are only counted for the notice."""
     question = "What did the regional press say?"
     r = planted_engine.retrieve(planted_engine.prepare(question))
-    assert any("planted-notice" in h.doc_id for h in r.reserve)  # the case this guards
+    assert r.withheld  # the case this guards: its sentences would have ranked
+    assert not any("planted-notice" in h.doc_id for h in [*r.hits, *r.reserve])
     screened, _, _ = planted_engine.screen(r)
     assert screened.reserve and screened.hits
     assert not any("planted-notice" in h.doc_id for h in [*screened.hits, *screened.reserve])

@@ -147,6 +147,28 @@ def test_a_document_that_addresses_ai_assistants_answers_nothing(hostile_engine:
     assert any("addresses AI assistants" in n for n in ans.notices)
 
 
+@pytest.mark.parametrize("question", [
+    "Where will the chess federations hold their winter tournament?",
+    "Which earlier treaty does the new pact revive?", "In which city was the treaty signed?",
+    "Какая статья Устава ООН упоминается?"])
+def test_a_tainted_document_changes_nothing_about_the_clean_ones(
+        hostile_engine: QAEngine, engine: QAEngine, question: str) -> None:
+    """It is never searched and counts for nothing in the statistics (IDF, BM25, the cosine mean
+    and spread): the clean documents are retrieved, scored and answered from exactly as without
+    it, and only the notice tells it was there."""
+    hostile, clean = hostile_engine.retriever, engine.retriever
+    assert hostile.stats.n == clean.stats.n and hostile.stats.df == clean.stats.df
+    assert np.allclose(hostile.sim_mu, clean.sim_mu) and np.allclose(hostile.sim_cov, clean.sim_cov)
+    assert hostile.places == clean.places and hostile.persons == clean.persons
+    q = hostile_engine.prepare(question, [])
+    got, want = hostile_engine.retrieve(q), engine.retrieve(engine.prepare(question, []))
+    assert [h.node_id for h in got.hits] == [h.node_id for h in want.hits]
+    assert [h.node_id for h in got.reserve] == [h.node_id for h in want.reserve]
+    a, b = hostile_engine.ask(question), engine.ask(question)
+    assert (a.confidence, a.answer, [c.quote for c in a.citations]) == (
+        b.confidence, b.answer, [c.quote for c in b.citations])
+
+
 def test_clean_documents_are_not_tainted(engine: QAEngine) -> None:
     assert engine.retriever.tainted == frozenset()
     ans = engine.ask("Which UN Charter article is cited?")
