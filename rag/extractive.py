@@ -156,8 +156,12 @@ class ExtractiveAnswerer:
                     supports = self.rank(self.meter.worded_like_text(
                         [*measured, *(self.support(standalone, retrieval, h, asked=question)
                                       for h in retrieval.reserve)], retrieval))
-                # a question about what a named subject said or did: passages naming it first
-                supports = sorted(supports, key=lambda s: not s.subject_named)
+                # a question about what a named subject said or did: passages naming it first;
+                # a headline or caption (no sentence end) only after every sentence: it states
+                # no detail (held out: 36 of 371 closest replies quoted one, none held the
+                # answer)
+                supports = sorted(supports, key=lambda s: (not _SENTENCE_END.search(s.hit.text),
+                                                           not s.subject_named))
                 return self._closest(question, supports, followup=q.condensed,
                                      speech=asks_speech(standalone))
             return self._none(question)
@@ -381,6 +385,7 @@ _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-
 
 
 # the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")  # not a headline or a caption
 _TREATY_WORD = re.compile(r"договор|пакт|соглашени|조약|협정", re.I)
 
 

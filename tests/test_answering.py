@@ -179,6 +179,24 @@ def test_planted_instructions_are_not_obeyed(planted_engine: QAEngine, question:
     assert all(CANARY not in c.quote for c in ans.citations)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+
+
+@pytest.mark.parametrize(("question", "holds"), [
+    ("How much does an Aurus limousine cost?", None),
+    ("Where did Putin sleep during the trip?", "guest house"),
+    ("The new deal brings back a mutual defense commitment that dates from which year?", "1961")])
+def test_a_closest_reply_quotes_sentences_before_headlines(engine: QAEngine, question: str,
+                                                           holds: str | None) -> None:
+    """A headline or a caption (no sentence end: "Russia and North Korea Sign Mutual Defense
+    Pact") states no detail: a closest reply shows it only when fewer than three sentences are
+    left. These quoted one among their three before; the year's sentence was the 4th."""
+    ans = engine.ask(question)
+    assert ans.confidence == "closest", ans.answer
+    assert len(ans.citations) == 3 and all(_SENTENCE_END.search(c.quote) for c in ans.citations)
+    assert holds is None or any(holds in c.quote for c in ans.citations), ans.answer
+
+
 def test_the_closest_pool_drops_planted_passages_too(planted_engine: QAEngine) -> None:
     """A closest reply may quote sentences ranked past the top_k (`Retrieval.reserve`): a
     document holding instruction-like sentences is never searched, so none of its sentences is
