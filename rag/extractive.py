@@ -384,8 +384,8 @@ _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-
                          r"(?P<who2>[A-Z][\w'’-]*))", re.S)
 
 
-# the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")  # not a headline or a caption
+# the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
 _TREATY_WORD = re.compile(r"договор|пакт|соглашени|조약|협정", re.I)
 
 

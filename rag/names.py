@@ -227,9 +227,10 @@ def named_spans(kind: str, question: str, sentence: str,
     """
     asked = question.lower()
     if kind == "locality":  # "in Ukraine" names a country, not a city or a region
-        wide = countries() | (world_regions() if _SETTLEMENT.search(question) else frozenset())
+        settlement = bool(_SETTLEMENT.search(question))  # "which city / town": no continent
         found = [(m.start(), name) for m in _LOCALITY.finditer(sentence)
-                 for name in [next(g for g in m.groups() if g)] if name not in wide]
+                 for name in [next(g for g in m.groups() if g)] if name not in countries()
+                 and not (settlement and name in world_regions())]
     else:  # a name placed as a locality ("to Russia", "in Ukraine") is not an organization
         placed_here = {m.start(1) for m in _PLACED.finditer(sentence)}
         runs = [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(sentence)
