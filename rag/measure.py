@@ -48,6 +48,7 @@ from treaty_qa.rag.support import (
     object_of_another,
     only_a_destination,
     other_unnamed,
+    reaction_unstated,
     roles_reversed,
     subject_missing,
 )
@@ -168,6 +169,7 @@ class Meter:
                                                   or agent_unnamed(asked or question,
                                                                    hit.text)
                                                   or nobody_named(asked or question, hit.text)
+                                                  or reaction_unstated(question, hit.text)
                                                   or echoes_asked_noun(asked or question,
                                                                        hit.text)
                                                   or action_missing(asked or question,

@@ -691,3 +691,53 @@ def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     """
     subject = _subject_terms(question)
     return bool(subject) and not all(matches(t, evidence) for t in subject)
+
+
+# a question asking for a named subject's reaction, response or view (`reaction_unstated`);
+# "What did X say …?" is left to the other checks (a quote states no stance word)
+_REACTION_ASKED = re.compile(r"\b(?:react\w*|respond\w*|repl(?:y|ied|ies)|reactions?|responses?|"
+                             r"views?|stances?|positions?|attitudes?|opinions?|verdicts?|"
+                             r"assessments?)\b|\bhow\s+(?:does|did|do|has|have)\s+.+?\s+"
+                             r"(?:see|view|regard|perceive|feel)\b", re.I)
+# what states a party's stance: a verb or noun of reaction, speech or judgement, or silence
+_STANCE = re.compile(r"\b(?:critic\w*|condemn\w*|oppos\w*|denounc\w*|protest\w*|reject\w*|"
+                     r"concern\w*|alarm\w*|outrage\w*|welcom\w*|prais\w*|retaliat\w*|object\w*|"
+                     r"react\w*|respon\w*|repl\w*|muted|silen\w*|comment\w*|warn\w*|express\w*|"
+                     r"call(?:s|ed|ing)?|describ\w*|characteri[sz]\w*|said|says?|stated?|told|"
+                     r"threat\w*|worr\w*|support\w*|backed|backing|endors\w*|applaud\w*|hail\w*|"
+                     r"slam\w*|views?|viewed|viewing|sees?|seen|regard\w*|consider\w*|accus\w*|"
+                     r"skeptic\w*|caution\w*|urg\w*|demand\w*|insist\w*|dismiss\w*|fear\w*|"
+                     r"anger\w*|angry|furious|pleased|hope\w*|deplor\w*)\b", re.I)
+_BY = re.compile(r"\s+by\s+(.{0,60})")
+
+
+def reaction_unstated(question: str, sentence: str) -> bool:
+    """"How did China react to the agreement?", "What was Beijing's reaction …?" ask for a
+    named subject's reaction: a sentence that states none of *its* reactions does not answer,
+    even when it names the subject ("allies like Vietnam and China reaffirming their historical
+    bonds"). The subject's name must stand before a stance word ("China's response … has been
+    muted", "Japan has expressed …") or after one with "by" ("condemned by Japan"); a role
+    phrase names no subject and checks nothing (`named_subject`).
+
+    >>> q = "How did China react to the agreement?"
+    >>> reaction_unstated(q, "Allies like Vietnam and China reaffirm their historical bonds.")
+    True
+    >>> reaction_unstated(q, "Meanwhile, China's response has been muted.")
+    False
+    >>> reaction_unstated(q, "Kim has welcomed closer ties with Russia and China.")
+    True
+    >>> reaction_unstated("What was Japan's view?", "The pact was condemned by Japan.")
+    False
+    >>> reaction_unstated("Where did China sign it?", "China signed it in Beijing.")
+    False
+    """
+    subject = _subject_terms(question)
+    if not subject or not _REACTION_ASKED.search(question):
+        return False
+    for m in _STANCE.finditer(sentence):
+        before = term_set(sentence[:m.start()])
+        by = _BY.match(sentence, m.end())
+        if all(matches(t, before) for t in subject) or (
+                by and all(matches(t, term_set(by.group(1))) for t in subject)):
+            return False
+    return True

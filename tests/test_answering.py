@@ -666,6 +666,29 @@ def test_the_one_passage_naming_the_subject_answers_what_it_said(engine: QAEngin
     assert engine.ask("What did NATO say about the pact?").confidence != "answer"
 
 
+@pytest.mark.parametrize(("question", "history"), [
+    ("How did China react to the treaty?", []),
+    ("And what about China?", ["How did Japan react to the pact?"]),
+    ("How did China react to the agreement?", []),
+])
+def test_a_reaction_question_needs_the_subjects_own_reaction(
+        engine: QAEngine, question: str, history: list[str]) -> None:
+    """"How did China react to the agreement?" was answered directly with "This agreement
+    solidifies the emerging anti-West power bloc …, with longstanding allies like Vietnam and
+    China reaffirming their historical bonds": it names China and the agreement, but states no
+    reaction of China's. A sentence answering a question about a named subject's reaction must
+    state one (`reaction_unstated`); that leaves "Meanwhile, China’s response … has been muted"
+    as the one passage on China's reaction, answered directly for the first two wordings (the
+    third, its probability under the bar, is a closest reply that quotes it)."""
+    ans = engine.ask(question, history)
+    assert not any("Vietnam and China" in c.quote for c in ans.citations[:1]
+                   if ans.confidence == "answer"), ans.answer
+    assert any("China’s response" in c.quote for c in ans.citations), ans.answer
+    if "agreement" not in question:
+        assert ans.confidence == "answer" and "China’s response" in ans.citations[0].quote, \
+            ans.answer
+
+
 @pytest.mark.parametrize(("question", "quoted"), [
     ("Какая статья Устава ООН упоминается?", "Article 51 of the U.N. Charter"),
     ("유엔 헌장의 어떤 조항이 언급되었나요?", "Article 51 of the U.N. Charter"),

@@ -1,7 +1,7 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
-`*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i` and the 65 English
-`*_j` ones, which no fit reads.
+`*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i`, the 65 English
+`*_j` and the 70 English `*_k` ones, which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -133,12 +133,16 @@ from treaty_qa.settings import Settings
 # what the product always scored: answer_b 27 -> 26 right, ru/ko _b 11/1 -> 9/2 (useful 19 -> 18),
 # answer_d 27/0 -> 25/1 (useful 37 -> 36), ru/ko _d, _e and _i one right answer fewer (a closest
 # reply with the evidence), followup_j 9 -> 8 right; nothing else moved. Raised only from here.
-ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (10, 0, 12),
-              "other_script_answer_b": (9, 2, 18), "answer_c": (32, 0, 45),
+# 17th: a question about a named subject's reaction is answered only by a sentence stating that
+# subject's reaction (rag/support.py reaction_unstated): "How did China react to the treaty?" and
+# four "And (what about) China?" follow-ups now take "China's response … has been muted" (answer_c
+# 32 -> 33, followup_b 10 -> 11, _d, _e 7 -> 8, _j 8 -> 9 right); nothing else moved.
+ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
+              "other_script_answer_b": (9, 2, 18), "answer_c": (33, 0, 45),
               "followup_c": (7, 0, 8),
-              "answer_d": (25, 1, 36), "followup_d": (7, 0, 10),
+              "answer_d": (25, 1, 36), "followup_d": (8, 0, 10),
               "other_script_answer_d": (5, 0, 10), "answer_e": (32, 2, 38),
-              "followup_e": (7, 0, 10),
+              "followup_e": (8, 0, 10),
               "other_script_answer_e": (5, 0, 10),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
@@ -157,12 +161,17 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (10, 0, 12),
               # 16th: the fresh English `_j` questions, measured at 182fab2 (answer 30/1, useful
               # 37; follow-ups 9/0, useful 10; 0 of 15 unanswerable answered directly) and after
               # the world-regions change its one wrong answer prompted (31/0, useful 38)
-              "answer_j": (31, 0, 38), "followup_j": (8, 0, 10)}
+              "answer_j": (31, 0, 38), "followup_j": (9, 0, 10),
+              # 17th: the fresh English `_k` questions, measured at 3ac153d (answer 27/3, useful
+              # 40; follow-ups 9/0, useful 10; 2 of 15 unanswerable answered directly, no lead)
+              # and after the reaction change its wrong "How did China react to the agreement?"
+              # prompted (27/2, useful 41: that one is a closest reply holding the evidence)
+              "answer_k": (27, 2, 41), "followup_k": (9, 0, 10)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
                 "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 1,
-                "other_script_abstain_i": 4, "abstain_j": 0}
+                "other_script_abstain_i": 4, "abstain_j": 0, "abstain_k": 2}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -170,7 +179,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
-         "abstain_j": 0}
+         "abstain_j": 0, "abstain_k": 0}
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +191,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
-    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65
+    assert sum(t.n for t in tallies.values()) == 116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
