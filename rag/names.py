@@ -51,6 +51,13 @@ _PERSON_NOUN = re.compile(r"лидер|президент|руководител
                           r"человек|посол|генерал|диктатор|основател|переводчик|представител|"
                           r"фотограф|журналист|автор|\bкто\b|지도자|대통령|장관|사람|직원|관리|관계자|"
                           r"대사|장군|독재자|창시자|통역|대변인|인물|사진작가|기자|누구", re.I)
+# an English name question about a person: "What is the name of the official …?" — a country
+# is no person's name
+_PERSON_HEAD = frozenset("""official officials person people individual spokesman spokeswoman
+    spokesperson leader leaders president minister ministers aide aides diplomat diplomats
+    ambassador envoy general commander officer officers interpreter translator photographer
+    journalist reporter author founder dictator man woman chief head adviser advisor secretary
+    deputy senator lawmaker negotiator representative staffer employee""".split())
 # a capitalized name right before a lower-case plural classifies it: "a pair of Pungsan dogs"
 _BEFORE_PLURAL = re.compile(r"\s+[a-z][a-z-]*[^s\W]s\b")
 
@@ -110,6 +117,17 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     ([], ['Kim Jong Un', 'Putin'])
     >>> name_spans("Как зовут лидера?", s, titled)
     ['Kim Jong Un', 'Putin']
+
+    A country is no person's name ("What is the name of the official …?"):
+
+    >>> s = "An aide of President Yoon said South Korea will consider providing arms to Ukraine."
+    >>> name_spans("What is the name of the official who said Seoul would arm Kyiv?", s)
+    ['President Yoon']
+    >>> name_spans("What is the name of the official in Yoon's office?", s)
+    []
+    >>> name_spans("What is the name of the official in Yoon Suk Yeol's office?", "An individual "
+    ...            "in South Korean President Yoon Suk Yeol’s office said so.")
+    []
     """
     m = _NAME_OF.search(question) or _CALLED.search(question) or _NAME_OWNED.search(question)
     head = m.group(1).split()[-1].lower() if m else ""
@@ -121,6 +139,11 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
             and not _CALENDAR.match(r.group(0))  # "… dogs on Thursday" names no dog
             # a Russian/Korean question holds "Putin" as "Путину", "Russia" as "России"
             and not (other_script and holds_name(question, r.group(0)))]
+    if head in _PERSON_HEAD:  # "the name of the official in Yoon's office": a country names
+        # no one, and a name the question holds is someone else ("Yoon" owns the office)
+        held = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)}
+        runs = [r for r in runs if re.sub(r"['’]s?$", "", r.group(0)) not in countries()
+                and not held & {re.sub(r"['’]s?$", "", w).lower() for w in r.group(0).split()}]
     if other_script:
         person = bool(_PERSON_NOUN.search(question))
         runs = [r for r in runs if r.group(0) not in countries()

@@ -666,6 +666,23 @@ def test_the_one_passage_naming_the_subject_answers_what_it_said(engine: QAEngin
     assert engine.ask("What did NATO say about the pact?").confidence != "answer"
 
 
+@pytest.mark.parametrize("question", [
+    "What is the name of the official in President Yoon Suk Yeol's office who spoke about arming "
+    "Ukraine?",
+    "What is the name of the South Korean official who talked to the press about arms for Ukraine?",
+])
+def test_a_country_or_the_questions_own_person_does_not_name_an_official(
+        engine: QAEngine, question: str) -> None:
+    """The articles never name the official in Yoon Suk Yeol's office ("An individual in South
+    Korean President Yoon Suk Yeol’s office, speaking on background, …"), yet that sentence was
+    the direct answer: for "the name of the official" the name next to "office" (Yoon's, whom
+    the question itself names) or any name at all ("South Korea", "Ukraine") counted. A person's
+    name is asked: a country is none, and a name the question holds is someone else's."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
+    assert any("An individual in South Korean" in c.quote for c in ans.citations), ans.answer
+
+
 @pytest.mark.parametrize(("question", "history"), [
     ("How did China react to the treaty?", []),
     ("And what about China?", ["How did Japan react to the pact?"]),

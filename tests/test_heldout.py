@@ -137,6 +137,11 @@ from treaty_qa.settings import Settings
 # subject's reaction (rag/support.py reaction_unstated): "How did China react to the treaty?" and
 # four "And (what about) China?" follow-ups now take "China's response … has been muted" (answer_c
 # 32 -> 33, followup_b 10 -> 11, _d, _e 7 -> 8, _j 8 -> 9 right); nothing else moved.
+# Then a person's name is asked ("What is the name of the official in Yoon Suk Yeol's office
+# …?"): a country is none, and a name the question holds is someone else's (rag/names.py): the
+# unnamed official's sentence no longer answers it directly: abstain_f 2 -> 1, abstain_g 1 -> 0,
+# abstain_k 2 -> 1 (their Russian wordings still are: the question's own name cannot be read
+# in Cyrillic); nothing else moved.
 ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               "other_script_answer_b": (9, 2, 18), "answer_c": (33, 0, 45),
               "followup_c": (7, 0, 8),
@@ -169,9 +174,9 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               "answer_k": (27, 2, 41), "followup_k": (9, 0, 10)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
-                "abstain_f": 2, "other_script_abstain_f": 2, "abstain_g": 1,
+                "abstain_f": 1, "other_script_abstain_f": 2, "abstain_g": 0,
                 "other_script_abstain_g": 1, "abstain_h": 0, "other_script_abstain_h": 1,
-                "other_script_abstain_i": 4, "abstain_j": 0, "abstain_k": 2}
+                "other_script_abstain_i": 4, "abstain_j": 0, "abstain_k": 1}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
