@@ -281,10 +281,14 @@ class ExtractiveAnswerer:
         for s in chosen:
             own = term_set(s.hit.text)
             missing = [e for e in ents if not matches(e, own)]
+            paired = s
             if missing and not s.typed_span:
-                s = _with_neighbour_holding(s, r, frozenset(missing), entity=True)
-            elif acts and not acts & own and not s.typed_span:
-                s = _with_neighbour_holding(s, r, acts, entity=False)
+                paired = _with_neighbour_holding(s, r, frozenset(missing), entity=True)
+            # no neighbour names what it lacks ("Moscow and Pyongyang": it says "Russia and
+            # North Korea"): the one holding the asked verb still completes it
+            if paired is s and acts and not acts & own and not s.typed_span:
+                paired = _with_neighbour_holding(s, r, acts, entity=False)
+            s = paired
             if speech:
                 s = replace(s, hit=quote_after(s.hit))
             out.append(s)

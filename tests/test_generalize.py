@@ -461,6 +461,22 @@ def test_a_quote_lacking_the_asked_entity_brings_the_neighbour_naming_it(engine:
     assert when.citations[0].quote.startswith("The North Korean dictator ratified"), when.answer
 
 
+@pytest.mark.parametrize("question", [
+    "What do Washington and Seoul accuse Moscow and Pyongyang of?",
+    "What did Washington and Seoul accuse Moscow and Pyongyang of doing?",
+])
+def test_a_quote_lacking_the_asked_verb_brings_its_neighbour_though_a_name_is_missing_too(
+        engine: QAEngine, question: str) -> None:
+    """"Washington and Seoul are particularly alarmed by …" answered alone: it lacks the asked
+    verb (accuse) and the names Moscow and Pyongyang (it says Russia and North Korea). No
+    neighbour names those, so the verb was never looked for; the neighbour holding it ("They
+    have accused the two nations of … trading arms") is now quoted with it."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer", ans.answer
+    first = ans.citations[0].quote
+    assert first.startswith("Washington and Seoul") and "by trading arms" in first, ans.answer
+
+
 def test_a_russian_when_question_does_not_take_a_year_that_labels_a_thing(
         engine: QAEngine) -> None:
     """"Когда Ким Чен Ын ратифицировал договор?" (when did Kim ratify the treaty) was answered
