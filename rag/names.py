@@ -62,6 +62,16 @@ _PERSON_HEAD = frozenset("""official officials person people individual spokesma
 _BEFORE_PLURAL = re.compile(r"\s+[a-z][a-z-]*[^s\W]s\b")
 
 
+def _bare(name: str) -> str:
+    """`name` without a possessive ending ("Yeol’s" → "Yeol")."""
+    return re.sub(r"['’]s?$", "", name)
+
+
+def _run_words(run: str) -> set[str]:
+    """The lower-case words of a capitalized run, possessives dropped."""
+    return {_bare(w).lower() for w in run.split()}
+
+
 def titled_names(sentence: str) -> set[str]:
     """Names `sentence` gives a title or role: gathered over the corpus, they tell a person.
 
@@ -139,11 +149,11 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
             and not _CALENDAR.match(r.group(0))  # "… dogs on Thursday" names no dog
             # a Russian/Korean question holds "Putin" as "Путину", "Russia" as "России"
             and not (other_script and holds_name(question, r.group(0)))]
+    own = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)} if head else set()
     if head in _PERSON_HEAD:  # "the name of the official in Yoon's office": a country names
         # no one, and a name the question holds is someone else ("Yoon" owns the office)
-        held = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)}
-        runs = [r for r in runs if re.sub(r"['’]s?$", "", r.group(0)) not in countries()
-                and not held & {re.sub(r"['’]s?$", "", w).lower() for w in r.group(0).split()}]
+        runs = [r for r in runs if _bare(r.group(0)) not in countries()
+                and not own & _run_words(r.group(0))]
     if other_script:
         person = bool(_PERSON_NOUN.search(question))
         runs = [r for r in runs if r.group(0) not in countries()
@@ -153,9 +163,7 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
     at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
     if not at:  # a paraphrase: any name, but not one partly the question's own ("Welcome Putin")
-        own = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)} if head else set()
-        return [r.group(0) for r in runs
-                if not own & {re.sub(r"['’]s?$", "", w).lower() for w in r.group(0).split()}]
+        return [r.group(0) for r in runs if not own & _run_words(r.group(0))]
     out = []
     for r in runs:
         idx = [i for i, w in enumerate(words) if r.start() <= w.start() < r.end()]
