@@ -49,6 +49,7 @@ from treaty_qa.rag.support import (
     only_a_destination,
     other_unnamed,
     reaction_unstated,
+    role_unheld,
     roles_reversed,
     subject_missing,
 )
@@ -170,6 +171,7 @@ class Meter:
                                                                    hit.text)
                                                   or nobody_named(asked or question, hit.text)
                                                   or reaction_unstated(question, hit.text)
+                                                  or role_unheld(asked or question, hit.text)
                                                   or echoes_asked_noun(asked or question,
                                                                        hit.text)
                                                   or action_missing(asked or question,

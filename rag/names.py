@@ -22,7 +22,9 @@ from treaty_qa.rag.scripts import holds_name
 _CALENDAR = re.compile(rf"{MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                        r"Sunday)$")
 _NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |an )?"
-                      r"([^?]*?\b[a-z][\w'’-]*)"  # X ends in its (lower-case) head noun
+                      # X ends in its (lower-case) head noun, not a number or determiner
+                      r"([^?]*?\b(?!(?:two|three|four|five|both|these|those|its|their|his|her)\b)"
+                      r"[a-z][\w'’-]*)"
                       r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
                       r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
 _CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
@@ -112,6 +114,9 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     ...            "Kim gifted Putin a pair of dogs on Thursday.")
     []
     >>> name_spans("What are the dogs' names?", "Kim gifted Putin a pair of Pungsan dogs.")
+    []
+    >>> name_spans("What are the names of the two Pungsan dogs?",
+    ...            "Kim gifted Putin a pair of Pungsan dogs on Thursday.")
     []
     >>> name_spans("What is the square's name?", "Crowds filled Kim Il Sung Square.")
     ['Kim Il Sung Square']

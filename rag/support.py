@@ -741,3 +741,28 @@ def reaction_unstated(question: str, sentence: str) -> bool:
                 by and all(matches(t, term_set(by.group(1))) for t in subject)):
             return False
     return True
+
+
+# "Who was Russia's foreign minister …?", "Who is the South Korean president?": who holds an
+# office (`role_unheld`); "Who founded …?" asks for a doer, left to `agent_unnamed`
+_ROLE_ASKED = re.compile(
+    r"^\W*(?:and\s+)?who\s+(?:is|was|are|were)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’.-]+\s+){0,3}?"
+    r"(minister|ambassador|spokes(?:man|woman|person)|secretary|envoy|advis[eo]r|aide|official|"
+    r"general|commander|president|premier|chairman|governor|mayor|director|chief|leader|ruler)s?"
+    r"\b", re.I)
+
+
+def role_unheld(question: str, sentence: str) -> bool:
+    """"Who was Russia's foreign minister at the signing?" asks who held an office: a sentence
+    that never names the office ("During the signing, Kim Jong Un echoed Putin's statements")
+    does not say who held it, however many people it names.
+
+    >>> q = "Who was Russia's foreign minister at the signing?"
+    >>> role_unheld(q, "During the signing, Kim Jong Un echoed Putin’s statements.")
+    True
+    >>> role_unheld("Who is the South Korean president?", "South Korean President Yoon Suk "
+    ...             "Yeol's office said so."), role_unheld("Who signed it?", "Putin signed it.")
+    (False, False)
+    """
+    m = _ROLE_ASKED.search(question)
+    return m is not None and not matches(terms(m.group(1))[0], term_set(sentence))

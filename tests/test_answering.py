@@ -683,6 +683,39 @@ def test_a_country_or_the_questions_own_person_does_not_name_an_official(
     assert any("An individual in South Korean" in c.quote for c in ans.citations), ans.answer
 
 
+@pytest.mark.parametrize("question", [
+    "Who was Russia's foreign minister at the signing?",
+    "Who is Russia's defence minister?",
+])
+def test_who_held_an_office_needs_a_sentence_naming_the_office(engine: QAEngine,
+                                                               question: str) -> None:
+    """The articles name no Russian minister, yet "Who was Russia's foreign minister at the
+    signing?" was answered directly with "During the signing, Kim Jong Un echoed Putin’s
+    statements …" (a person's name was all the answer type asked for). A question asking who
+    holds an office needs a sentence naming the office (`role_unheld`); one that does still
+    answers it."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
+    ans = engine.ask("Who is the South Korean president?")
+    assert ans.confidence == "answer", ans.answer
+    assert "President Yoon Suk Yeol" in ans.citations[0].quote, ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What are the names of the two Pungsan dogs?",
+    "What are the names of the two dogs Kim gave Putin?",
+])
+def test_the_dogs_names_are_not_the_names_near_them(engine: QAEngine, question: str) -> None:
+    """The articles never name the dogs, yet "What are the names of the two Pungsan dogs?" was
+    answered directly with "The dictator gifted Putin a pair of Pungsan dogs …": "two" was
+    read as the named thing's head noun (it stands before a capitalized word), so any name in
+    the sentence ("Putin") counted. The head noun is "dogs", and no name stands next to it but
+    the breed the question holds."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
+    assert any("Pungsan dogs" in c.quote for c in ans.citations), ans.answer
+
+
 @pytest.mark.parametrize(("question", "history"), [
     ("How did China react to the treaty?", []),
     ("And what about China?", ["How did Japan react to the pact?"]),
