@@ -375,11 +375,16 @@ def _with_neighbour_holding(s: Support, r: Retrieval, wanted: frozenset[str],
 
 
 # a question asking what someone said, or how they put it ("What did Putin say about …?", "How
-# did he describe that?", "How did the Russian head of state label …?")
+# did he describe that?", "How did the Russian head of state label …?"), or how they reacted:
+# a reaction is most often something said ("How did Putin react to …?" → "Putin drew attention
+# to …" and the quotation after it)
 _SPEECH = re.compile(r"\b(?:did|does|do|has|have|had)\b[^?]*?\b(?:say|tell|describe|call|label|"
-                     r"characteri[sz]e|term|warn|claim|comment)\b|"
-                     # Russian: сказал, заявил, назвал, описал, охарактеризовал, отозвался, говорит
-                     r"\b(?:сказал|заявил|назвал|назов|описал|охарактеризовал|отозвал|говор)\w*|"
+                     r"characteri[sz]e|term|warn|claim|comment|react|respond|reply)\b|"
+                     r"\b(?:reaction|response|reply)\b|"
+                     # Russian: сказал, заявил, назвал, описал, охарактеризовал, отозвался, говорит,
+                     # (от)реагировал; Korean: 반응 (reaction)
+                     r"\b(?:сказал|заявил|назвал|назов|описал|охарактеризовал|отозвал|говор|"
+                     r"отреагир|реагир|реакци)\w*|반응|"
                      # Korean: 뭐라고 / 무엇이라고 (what … say/call), 어떻게 말/표현/묘사/평가/불렀
                      r"(?:뭐|무엇이)라고|어떻게\s*(?:말|표현|묘사|평가|불렀|부르)", re.I)
 # a direct quotation closed and attributed: "…,” Putin said." / "…,” said Putin." / "…,” he added."
@@ -411,11 +416,16 @@ def holds_a_name_of(question: str, sentences: Sequence[str]) -> bool:
 
 
 def asks_speech(question: str) -> bool:
-    """Whether `question` asks what someone said or how they put it.
+    """Whether `question` asks what someone said or how they put it, or how they reacted.
 
     >>> asks_speech("How did he describe that?"), asks_speech("What did Putin sign?")
     (True, False)
     >>> asks_speech("Как Путин назвал это решение?"), asks_speech("푸틴은 뭐라고 했나요?")
+    (True, True)
+
+    A reaction is most often something said:
+
+    >>> asks_speech("How did Putin react to the strikes?"), asks_speech("What was his response?")
     (True, True)
     """
     return bool(_SPEECH.search(question))

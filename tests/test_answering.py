@@ -716,6 +716,23 @@ def test_the_dogs_names_are_not_the_names_near_them(engine: QAEngine, question: 
     assert any("Pungsan dogs" in c.quote for c in ans.citations), ans.answer
 
 
+@pytest.mark.parametrize("question", [
+    "How did Putin react to NATO letting Ukraine hit targets in Russia?",
+    "What was Putin's response to the West letting Ukraine strike inside Russia?",
+    "Как Путин отреагировал на то, что НАТО разрешило Украине бить по России?",
+])
+def test_a_reaction_question_brings_the_quotation_a_passage_introduces(engine: QAEngine,
+                                                                       question: str) -> None:
+    """How Putin reacted is the quotation after "Putin drew attention to statements by the
+    United States and other NATO countries …" ("… a gross violation of the restrictions …,”
+    Putin said."), which ranked 4th and was left out of the closest reply. A reaction is most
+    often something said: a question asking one brings the attributed quotation a passage
+    introduces, as a question asking what someone said does (`quote_after`)."""
+    ans = engine.ask(question)
+    drew = [c.quote for c in ans.citations if "Putin drew attention" in c.quote]
+    assert drew and "gross violation" in drew[0], ans.answer
+
+
 @pytest.mark.parametrize(("question", "history"), [
     ("How did China react to the treaty?", []),
     ("And what about China?", ["How did Japan react to the pact?"]),

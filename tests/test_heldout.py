@@ -176,7 +176,10 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               "answer_k": (28, 1, 42), "followup_k": (9, 0, 10),
               # 18th: the fresh English `_l` questions, measured at 91628d6 (answer 31/2, useful
               # 44; follow-ups 7/0, useful 10; 2 of 15 unanswerable answered directly, no lead)
-              "answer_l": (31, 2, 44), "followup_l": (7, 0, 10)}
+              # then a reaction question brings the quotation a passage introduces, as a speech
+              # question does (rag/extractive.py `_SPEECH`): useful 45 ("How did Putin react to
+              # NATO letting Ukraine hit targets in Russia?", which prompted it)
+              "answer_l": (31, 2, 45), "followup_l": (7, 0, 10)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 1, "other_script_abstain_f": 2, "abstain_g": 0,
