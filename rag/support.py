@@ -755,7 +755,10 @@ _ROLE_ASKED = re.compile(
 def role_unheld(question: str, sentence: str) -> bool:
     """"Who was Russia's foreign minister at the signing?" asks who held an office: a sentence
     that never names the office ("During the signing, Kim Jong Un echoed Putin's statements")
-    does not say who held it, however many people it names.
+    does not say who held it, however many people it names; nor does one naming it only for
+    another country ("Soviet leader Josef Stalin" for "Who is the leader of North Korea?"): an
+    office qualified by capitalized words right before it counts only when the question holds
+    one of them (its first 5 letters: "North Korean leader" for "North Korea's leader").
 
     >>> q = "Who was Russia's foreign minister at the signing?"
     >>> role_unheld(q, "During the signing, Kim Jong Un echoed Putin’s statements.")
@@ -763,6 +766,23 @@ def role_unheld(question: str, sentence: str) -> bool:
     >>> role_unheld("Who is the South Korean president?", "South Korean President Yoon Suk "
     ...             "Yeol's office said so."), role_unheld("Who signed it?", "Putin signed it.")
     (False, False)
+    >>> q = "Who is the leader of North Korea?"
+    >>> role_unheld(q, "It was founded with influence from Soviet leader Josef Stalin.")
+    True
+    >>> role_unheld(q, "North Korean supreme leader Kim Jong Un signed it.")
+    False
     """
     m = _ROLE_ASKED.search(question)
-    return m is not None and not matches(terms(m.group(1))[0], term_set(sentence))
+    if m is None:
+        return False
+    role = terms(m.group(1))[0]
+    if not matches(role, term_set(sentence)):
+        return True
+    own = {w[:5].lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)}
+    for w in re.finditer(r"[\w'’-]+", sentence):
+        if not matches(role, term_set(w.group(0))):
+            continue
+        before = [b for b in sentence[:w.start()].split()[-2:] if b[:1].isupper()]
+        if not own or not before or any(b[:5].lower() in own for b in before):
+            return False
+    return True

@@ -701,6 +701,20 @@ def test_who_held_an_office_needs_a_sentence_naming_the_office(engine: QAEngine,
     assert "President Yoon Suk Yeol" in ans.citations[0].quote, ans.answer
 
 
+@pytest.mark.parametrize("question", ["Who is the leader of North Korea?",
+                                      "Who is North Korea's leader?"])
+def test_an_office_held_in_another_country_does_not_answer_who_holds_it(engine: QAEngine,
+                                                                        question: str) -> None:
+    """"Who is the leader of North Korea?" was answered with "North Korea … was established in
+    1948 with influence from Soviet leader Josef Stalin": the office named, but Soviet. An
+    office qualified by a country's word counts only when the question holds it: "North Korean
+    leader Kim Jong Un" answers."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer", ans.answer
+    assert "North Korean leader Kim Jong Un" in ans.citations[0].quote, ans.answer
+    assert not any("Stalin" in c.quote for c in ans.citations), ans.answer
+
+
 @pytest.mark.parametrize("question", [
     "What are the names of the two Pungsan dogs?",
     "What are the names of the two dogs Kim gave Putin?",
