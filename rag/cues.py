@@ -24,6 +24,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# "what is / was / are / were", and the contraction a user types: "what's the name of …"
+WHAT_IS = r"what(?:['’]s|\s+(?:is|was|are|were))"
+
 _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     # an attribute of something the articles may well mention: only a value of that kind answers
     ("money", re.compile(r"\bhow much\b.{0,60}?\b(?:cost|costs|pay|paid|spend|spent|worth|charge)|"
@@ -65,10 +68,10 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                                 r"part(?:y|ies)|units?|divisions?|brigades?|regiments?|"
                                 r"battalions?|corps)\b", re.I)),
     # "What is the name of X?", "What is X called?": only a name answers (`name_spans`)
-    ("name", re.compile(r"\bwhat (?:is|was|are|were) the (?:[a-z]+ ){0,2}names? of\b|"
-                        r"\bwhat (?:is|was|are|were) [^?]{1,60}? called\b|"
+    ("name", re.compile(rf"\b{WHAT_IS} the (?:[a-z]+ ){{0,2}}names? of\b|"
+                        rf"\b{WHAT_IS} [^?]{{1,60}}? called\b|"
                         r"\bwhat names? (?:is|was|are|were) given to\b|"
-                        r"\bwhat (?:is|was|are|were) (?:the |a |an )?[^?]{1,40}?['’]s?\s+"
+                        rf"\b{WHAT_IS} (?:the |a |an )?[^?]{{1,40}}?['’]s?\s+"
                         r"(?:full |official |real )?names?\b|"
                         # "Как называется …", "Как зовут …", "… 이름 / 명칭", "무엇이라고 부르나요"
                         r"как\s+(?:\w+\s+){0,3}?(?:зовут|звали|называ\w*|назван\w*)|"
@@ -84,12 +87,12 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     # "How big is the contingent / was the crowd?": the size of a group is a number of people;
     # "What was the vote count / death toll?" asks a number too
     ("count", re.compile(r"\bhow\s+(?:many|much|long)\b|\bnumber of\b|"
-                         r"^\W*(?:what|which)\s+(?:is|was|were|are)\s+the\s+(?:[\w-]+\s+){0,2}?"
+                         rf"^\W*(?:{WHAT_IS}|which\s+(?:is|was|were|are))\s+the\s+(?:[\w-]+\s+){{0,2}}?"
                          r"(?:(?:vote|head|body|death|casualty)\s*(?:count|toll)|tally)\b|"
                          r"\bhow\s+(?:big|large|strong)\s+(?:is|was|are|were|will\s+be)\s+"
                          r"(?:the\s+|that\s+|this\s+|their\s+|its\s+)?(?:[\w-]+\s+){0,3}"
                          r"(?:crowds?|forces?|contingents?|army|armies|delegations?|groups?|"
-                         r"deployments?|troops?|units?)\b|\bwhat\s+(?:is|was|were|are)\s+the\s+"
+                         rf"deployments?|troops?|units?)\b|\b{WHAT_IS}\s+the\s+"
                          r"size\s+of\b|сколько|"
                          r"몇\s*(?!년도|년에|월|시(?!간)|살|조)\w|얼마나|"
                          # for how long: "На какой срок …?", "얼마 동안 …?", "… 기간"

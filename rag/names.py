@@ -16,7 +16,7 @@ from functools import cache
 
 from babel import Locale
 
-from treaty_qa.rag.cues import MONTH
+from treaty_qa.rag.cues import MONTH, WHAT_IS
 from treaty_qa.rag.scripts import holds_name
 
 _CALENDAR = re.compile(rf"{MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -27,7 +27,7 @@ _NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |
                       r"[a-z][\w'’-]*)"
                       r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
                       r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
-_CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:the |a |an )?([^?]+?) called\b", re.I)
+_CALLED = re.compile(rf"\b{WHAT_IS} (?:the |a |an )?([^?]+?) called\b", re.I)
 # "the dogs' names", "the treaty's full name"
 _NAME_OWNED = re.compile(r"\b([a-z][\w-]*)['’]s?\s+(?:full |official |real )?names?\b")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
@@ -72,6 +72,22 @@ def _bare(name: str) -> str:
 def _run_words(run: str) -> set[str]:
     """The lower-case words of a capitalized run, possessives dropped."""
     return {_bare(w).lower() for w in run.split()}
+
+
+_FUNCTION_WORDS = frozenset("the a an of and or in on at to for by with from".split())
+
+
+def _own_words(question: str) -> set[str]:
+    """The question's own names, lower-cased: its capitalized words past the first, or, typed
+    all in lower case ("what's the name of the square where putin was welcomed"), its words
+    but function words.
+
+    >>> sorted(_own_words("What did Putin say?")), sorted(_own_words("where did putin go"))
+    (['putin'], ['did', 'go', 'putin', 'where'])
+    """
+    if re.search(r"(?<=\s)[A-Z]", question):
+        return {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)}
+    return {w for w in re.findall(r"[\w'’-]+", question.lower())} - _FUNCTION_WORDS
 
 
 def titled_names(sentence: str) -> set[str]:
@@ -154,7 +170,7 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
             and not _CALENDAR.match(r.group(0))  # "… dogs on Thursday" names no dog
             # a Russian/Korean question holds "Putin" as "Путину", "Russia" as "России"
             and not (other_script and holds_name(question, r.group(0)))]
-    own = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)} if head else set()
+    own = _own_words(question) if head else set()
     if head in _PERSON_HEAD:  # "the name of the official in Yoon's office": a country names
         # no one, and a name the question holds is someone else ("Yoon" owns the office)
         runs = [r for r in runs if _bare(r.group(0)) not in countries()

@@ -758,7 +758,8 @@ def role_unheld(question: str, sentence: str) -> bool:
     does not say who held it, however many people it names; nor does one naming it only for
     another country ("Soviet leader Josef Stalin" for "Who is the leader of North Korea?"): an
     office qualified by capitalized words right before it counts only when the question holds
-    one of them (its first 5 letters: "North Korean leader" for "North Korea's leader").
+    one of them, in any case (its first 5 letters: "North Korean leader" for "north korea's
+    leader").
 
     >>> q = "Who was Russia's foreign minister at the signing?"
     >>> role_unheld(q, "During the signing, Kim Jong Un echoed Putin’s statements.")
@@ -771,6 +772,8 @@ def role_unheld(question: str, sentence: str) -> bool:
     True
     >>> role_unheld(q, "North Korean supreme leader Kim Jong Un signed it.")
     False
+    >>> role_unheld("who is the leader of north korea", "… from Soviet leader Josef Stalin.")
+    True
     """
     m = _ROLE_ASKED.search(question)
     if m is None:
@@ -778,11 +781,11 @@ def role_unheld(question: str, sentence: str) -> bool:
     role = terms(m.group(1))[0]
     if not matches(role, term_set(sentence)):
         return True
-    own = {w[:5].lower() for w in re.findall(r"(?<=\s)[A-Z][\w-]+", question)}
+    own = {w[:5].lower() for w in re.findall(r"\w+", question)}  # users type "north korea"
     for w in re.finditer(r"[\w'’-]+", sentence):
         if not matches(role, term_set(w.group(0))):
             continue
         before = [b for b in sentence[:w.start()].split()[-2:] if b[:1].isupper()]
-        if not own or not before or any(b[:5].lower() in own for b in before):
+        if not before or any(b[:5].lower() in own for b in before):
             return False
     return True

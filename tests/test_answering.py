@@ -702,7 +702,8 @@ def test_who_held_an_office_needs_a_sentence_naming_the_office(engine: QAEngine,
 
 
 @pytest.mark.parametrize("question", ["Who is the leader of North Korea?",
-                                      "Who is North Korea's leader?"])
+                                      "Who is North Korea's leader?",
+                                      "who is the leader of north korea"])
 def test_an_office_held_in_another_country_does_not_answer_who_holds_it(engine: QAEngine,
                                                                         question: str) -> None:
     """"Who is the leader of North Korea?" was answered with "North Korea … was established in
@@ -713,6 +714,23 @@ def test_an_office_held_in_another_country_does_not_answer_who_holds_it(engine: 
     assert ans.confidence == "answer", ans.answer
     assert "North Korean leader Kim Jong Un" in ans.citations[0].quote, ans.answer
     assert not any("Stalin" in c.quote for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What's the name of the square where Putin was welcomed?",
+    "what's the name of the square where putin was welcomed",
+    "what is the name of the square where putin was welcomed",
+])
+def test_a_name_question_typed_casually_still_needs_a_name(engine: QAEngine,
+                                                           question: str) -> None:
+    """The articles never name the square ("… welcomed with a ceremony in the city’s main
+    square"), yet "what's the name of the square where putin was welcomed" (a fresh held-out
+    question, typed as users type) was answered directly: "what's" was not read as "what is",
+    so no name was asked for; and typed in lower case, "Welcome Putin" (a chant) counted as a
+    name, the question's own "putin" not being recognised as a name it holds."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
+    assert any("main square" in c.quote for c in ans.citations), ans.answer
 
 
 @pytest.mark.parametrize("question", [

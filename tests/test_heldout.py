@@ -1,7 +1,7 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
 `*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i`, the 65 English
-`*_j`, the 70 English `*_k` and the 75 English `*_l` ones, which no fit reads.
+`*_j`, the 70 English `*_k`, and the 75 `*_l` and 80 `*_m` English ones, which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -179,7 +179,13 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               # then a reaction question brings the quotation a passage introduces, as a speech
               # question does (rag/extractive.py `_SPEECH`): useful 45 ("How did Putin react to
               # NATO letting Ukraine hit targets in Russia?", which prompted it)
-              "answer_l": (31, 2, 45), "followup_l": (7, 0, 10)}
+              "answer_l": (31, 2, 45), "followup_l": (7, 0, 10),
+              # 18th: the fresh English `_m` questions (25 of them a newcomer's basic ones),
+              # measured at 91628d6 (answer 42/3, useful 50; follow-ups 7/1, useful 8; 3 of 15
+              # unanswerable answered directly) and daf6078 (the same but 2 of 15); then an
+              # office qualified for a country counts in any case ("who is the leader of north
+              # korea": 43/2, useful 51)
+              "answer_m": (43, 2, 51), "followup_m": (7, 1, 8)}
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 1,
                 "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
                 "abstain_f": 1, "other_script_abstain_f": 2, "abstain_g": 0,
@@ -188,7 +194,10 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # 18th: measured 2 at 91628d6; a question asking who held an office needs a
                 # sentence naming the office, and "the two Pungsan dogs" have "dogs" for head
                 # noun (not "two"): 0
-                "abstain_l": 0}
+                "abstain_l": 0,
+                # 18th: 3 at 91628d6, 2 at daf6078 (the office check: "who is the prime
+                # minister of south korea"), then "what's the name of …" asks for a name: 1
+                "abstain_m": 1}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -196,7 +205,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
-         "abstain_j": 0, "abstain_k": 0, "abstain_l": 0}
+         "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0}
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +218,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
-                                                  + 75)
+                                                  + 75 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
