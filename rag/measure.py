@@ -171,7 +171,7 @@ class Meter:
                                                                    hit.text)
                                                   or nobody_named(asked or question, hit.text)
                                                   or reaction_unstated(question, hit.text)
-                                                  or role_unheld(asked or question, hit.text)
+                                                  or role_unheld(question, hit.text)
                                                   or echoes_asked_noun(asked or question,
                                                                        hit.text)
                                                   or action_missing(asked or question,

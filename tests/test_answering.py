@@ -716,6 +716,18 @@ def test_an_office_held_in_another_country_does_not_answer_who_holds_it(engine: 
     assert not any("Stalin" in c.quote for c in ans.citations), ans.answer
 
 
+def test_a_follow_up_asking_another_countrys_office_holder_is_read_as_resolved(
+        engine: QAEngine) -> None:
+    """"and russia's?" after "who is north korea's leader?" was answered with "… influence from
+    Soviet leader Josef Stalin": the office check read only what the user typed ("and
+    russia's?"), which asks no office. It reads the resolved question, as the reaction check
+    does: the answer names Putin, not Stalin."""
+    ans = engine.ask("and russia's?", ["who is north korea's leader?"])
+    assert ans.confidence == "answer", ans.answer
+    assert "Putin" in ans.citations[0].quote, ans.answer
+    assert not any("Stalin" in c.quote for c in ans.citations), ans.answer
+
+
 @pytest.mark.parametrize("question", [
     "What's the name of the square where Putin was welcomed?",
     "what's the name of the square where putin was welcomed",
