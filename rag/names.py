@@ -136,6 +136,9 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     []
     >>> name_spans("What is the square's name?", "Crowds filled Kim Il Sung Square.")
     ['Kim Il Sung Square']
+    >>> name_spans("What is the name of the agreement?", "This agreement solidifies the emerging "
+    ...            "anti-West power bloc.")
+    []
     >>> name_spans("What is the name of the square where Putin was hailed?",
     ...            "Crowds chanted “Welcome Putin” and waved flags.")
     []
@@ -168,6 +171,8 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     runs = [r for r in _NAME_RUN.finditer(sentence)
             if r.group(0).lower() not in asked and not (r.start() == 0 and " " not in r.group(0))
             and not _CALENDAR.match(r.group(0))  # "… dogs on Thursday" names no dog
+            # the capitalized half of a hyphenated word ("anti-West") names nothing
+            and not (r.start() > 0 and sentence[r.start() - 1] in "-‐")
             # a Russian/Korean question holds "Putin" as "Путину", "Russia" as "России"
             and not (other_script and holds_name(question, r.group(0)))]
     own = _own_words(question) if head else set()
@@ -187,7 +192,8 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
         return [r.group(0) for r in runs if not own & _run_words(r.group(0))]
     out = []
     for r in runs:
-        idx = [i for i, w in enumerate(words) if r.start() <= w.start() < r.end()]
+        # the words the run overlaps ("anti-West" holds the run "West")
+        idx = [i for i, w in enumerate(words) if w.start() < r.end() and w.end() > r.start()]
         for h in at:
             lo, hi = sorted((h, idx[0] if idx[0] > h else idx[-1]))
             between = words[lo + 1:hi]

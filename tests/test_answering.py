@@ -716,6 +716,20 @@ def test_an_office_held_in_another_country_does_not_answer_who_holds_it(engine: 
     assert not any("Stalin" in c.quote for c in ans.citations), ans.answer
 
 
+@pytest.mark.parametrize("question", ["What is the name of the agreement?",
+                                      "what's the agreement called"])
+def test_a_name_question_near_a_hyphenated_capital_does_not_crash(engine: QAEngine,
+                                                                   question: str) -> None:
+    """"What is the name of the agreement?" raised IndexError: in "This agreement solidifies
+    the emerging anti-West power bloc" the capitalized run "West" starts inside the word
+    "anti-West", so no word of the sentence started within it. The half of a hyphenated word
+    names nothing, and a run's words are the ones it overlaps."""
+    ans = engine.ask(question)
+    assert ans.citations, ans.answer
+    assert not any(c.quote.startswith("This agreement solidifies") for c in ans.citations[:1]
+                   if ans.confidence == "answer"), ans.answer
+
+
 def test_a_follow_up_asking_another_countrys_office_holder_is_read_as_resolved(
         engine: QAEngine) -> None:
     """"and russia's?" after "who is north korea's leader?" was answered with "… influence from
