@@ -57,6 +57,12 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                             r"в как(?:ой|ом|ую) (?:област|город|регион|район)|"
                             r"как(?:ой|ая|ую) (?:город|област|регион)|"
                             r"(?:어느|어떤|무슨)\s*(?:지역|도시)", re.I)),
+    # "Which countries are worried …?": a country (or its capital, or its people's adjective)
+    # the question does not name; "neither country will sign treaties with third countries"
+    # names none. The singular ("In which country …") is a place: it only ranks
+    ("country", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:in\s+|to\s+|from\s+)?"
+                           r"(?:which|what)\s+(?:(?!(?:is|was|are|were|do|does|did)\b)[\w-]+\s+)?"
+                           r"(?:countries|nations)\b", re.I)),
     # "Which agency / outlet / alliance …": a name the question does not hold; "according to
     # intelligence reports" or "state media outlets" name no one
     ("organization", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:which|what)\s+"
@@ -244,7 +250,7 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
         return find_money(sentence)
     if kind == "areas":
         return [m.group(0) for m in _LISTED.finditer(sentence)]
-    if kind in ("name", "locality", "organization"):  # depend on what the question names:
+    if kind in ("name", "locality", "organization", "country"):  # depend on the question:
         return []  # `rag.names`
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "day": _DAY,
                "weekday": _WEEKDAY, "year": _YEAR, "person": _PERSON, "place": _PLACE,

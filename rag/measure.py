@@ -36,6 +36,7 @@ from treaty_qa.rag.support import (
     context_terms,
     counted_elsewhere,
     counted_unlike,
+    country_spans,
     dates_another,
     echoes_asked_noun,
     entities,
@@ -121,6 +122,7 @@ class Meter:
             others = set(entities(question)) - {only_entity}
             qterms = [t for t in qterms if t not in others]
         spans = (name_spans(asked or question, hit.text, r.persons) if kind == "name" else
+                 country_spans(asked or question, hit.text) if kind == "country" else
                  named_spans(kind, asked or question, hit.text, r.places)
                  if kind in ("locality", "organization") else
                  [s for s in find_typed(kind, hit.text)

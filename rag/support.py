@@ -28,7 +28,7 @@ from treaty_qa.rag.clauses import (
 )
 from treaty_qa.rag.cues import asked_noun
 from treaty_qa.rag.models import Hit
-from treaty_qa.rag.names import names_in
+from treaty_qa.rag.names import countries, names_in
 from treaty_qa.rag.scripts import others_named
 from treaty_qa.rag.terms import term_set, terms
 
@@ -789,3 +789,29 @@ def role_unheld(question: str, sentence: str) -> bool:
         if not before or any(b[:5].lower() in own for b in before):
             return False
     return True
+
+
+# a people's adjective names its country: "South Korean officials have been … critical"
+_DEMONYM = re.compile(r"\b(?:(?:North|South)\s+Korean|Russian|Chinese|Japanese|American|Ukrainian|"
+                      r"Vietnamese|British|French|German|Indian|Iranian|Belarusian|Turkish)\b")
+
+
+def country_spans(question: str, sentence: str) -> list[str]:
+    """Countries `sentence` names that can answer "Which countries …?": a country's name
+    (CLDR), its capital (`CAPITALS`) or its people's adjective — not one the question names.
+
+    >>> q = "Which countries are worried about the treaty?"
+    >>> country_spans(q, "Neither country will sign treaties with third countries.")
+    []
+    >>> country_spans(q, "South Korea, Ukraine, and Western countries expressed concerns.")
+    ['South Korea', 'Ukraine']
+    >>> country_spans("Which countries besides Russia signed?", "Russia and Seoul signed.")
+    ['Seoul']
+    """
+    asked = question.lower()
+    runs = re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*", sentence)
+    names = [n for run in runs for n in [re.sub(r"^(?:The|the)\s+|['’]s?$", "", run)]
+             if n in countries() or n in CAPITALS]
+    names += _DEMONYM.findall(sentence)
+    return [n for n in dict.fromkeys(names) if n.lower() not in asked
+            and CAPITALS.get(n, n).lower().removeprefix("the ") not in asked]

@@ -730,6 +730,25 @@ def test_a_name_question_near_a_hyphenated_capital_does_not_crash(engine: QAEngi
                    if ans.confidence == "answer"), ans.answer
 
 
+@pytest.mark.parametrize("question", ["Which countries are worried about the treaty?",
+                                      "Which nations are parties to the pact?"])
+def test_which_countries_needs_a_sentence_naming_a_country(engine: QAEngine,
+                                                           question: str) -> None:
+    """"Which countries are worried about the treaty?" was answered directly with "… neither
+    country will sign treaties with third countries …", and "Which nations are parties to the
+    pact?" with "… if one of the two countries faces an armed invasion …": neither names a
+    country. "Which countries / nations …?" is answered only by a sentence naming a country the
+    question does not (its name, capital or people's adjective)."""
+    ans = engine.ask(question)
+    assert not any("third countries" in c.quote or "one of the two countries" in c.quote
+                   for c in ans.citations[:1] if ans.confidence == "answer"), ans.answer
+    assert ans.citations, ans.answer
+    ans = engine.ask("Which countries have expressed concern?")
+    assert ans.confidence == "answer", ans.answer
+    assert any("United States" in c.quote or "South Korea" in c.quote or "Japan" in c.quote
+               for c in ans.citations), ans.answer
+
+
 def test_a_follow_up_asking_another_countrys_office_holder_is_read_as_resolved(
         engine: QAEngine) -> None:
     """"and russia's?" after "who is north korea's leader?" was answered with "… influence from
