@@ -29,10 +29,6 @@ class Calibration:
     lead_own_coverage: float = 0.5  # a lead needs the sentence itself to cover this much
     # below these best dense cosines nothing is close: "none" instead of "closest"
     closest_similarity_en: float = 0.805
-    # ... or this one with no question term in any candidate: "What is the deal called?" (0.841;
-    # the articles say "agreement", "pact") is on-topic; dev's and the held-out sets' off-topic
-    # and boilerplate questions reach 0.799, the planted injection instruction 0.812
-    closest_similarity_en_alone: float = 0.82
     closest_similarity: float = 0.775  # other scripts (ru, ko): cosine is all there is
     # ... or this lower one when the question holds a name a retrieved sentence uses (not a
     # country or capital): "풍산개는 무슨 요일에 선물했어요?" (0.749, Pungsan) vs off-topic

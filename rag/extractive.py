@@ -98,9 +98,7 @@ class ExtractiveAnswerer:
         number of 3+ digits the question and a candidate's sentence share ("What happened in
         1961?": short questions have low cosines) is close too, and so is a sentence passing
         every check with a span of the asked type and a term of the question ("What day of the
-        week did they sign it?" → "… signed the landmark agreement on Wednesday"). An English
-        question sharing no term with any candidate is close on a higher cosine alone ("What
-        is the deal called?": the articles say "agreement", "pact")."""
+        week did they sign it?" → "… signed the landmark agreement on Wednesday")."""
         if latin and any(s.typed_span and s.checks_ok and s.coverage > 0 for s in supports):
             return True
         best = max((s.hit.similarity for s in supports), default=0.0)
@@ -112,8 +110,8 @@ class ExtractiveAnswerer:
                 best >= self.cal.closest_similarity_named
                 and (bool(_TREATY_WORD.search(question))
                      or holds_a_name_of(question, [s.hit.text for s in supports])))
-        return best >= self.cal.closest_similarity_en_alone or (
-            best >= self.cal.closest_similarity_en and any(s.coverage > 0 for s in supports))
+        return (best >= self.cal.closest_similarity_en
+                and any(s.coverage > 0 for s in supports))
 
     # --- answering ---------------------------------------------------------------------------
     def stream(self, question: Question, retrieval: Retrieval) -> Iterator[StreamItem]:
