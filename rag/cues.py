@@ -180,7 +180,8 @@ def without_cue_words(question: str) -> str:
     return _CUE_NOUN.sub(lambda m: m.group(1).rstrip() + "", question)
 
 
-_LEAD = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,2}", re.I)
+_SENTENCE_START = re.compile(r"[.?!]\s+(?=[A-Z])")
+_LEAD = re.compile(r"\W*(?:(?:and|so|but|also|then|ok|okay),?\s+)?(?:\w+\s+){0,2}", re.I)
 
 
 @lru_cache(maxsize=4096)  # a pure function of the question, asked once per retrieved hit
@@ -193,6 +194,8 @@ def answer_type(question: str) -> str | None:
 
     >>> answer_type("What did crowds chant when Putin arrived?") is None
     True
+    >>> answer_type("The pact is said to revive a Cold War one. From which year?")
+    'year'
     >>> [answer_type(q) for q in ("How much did the car cost?", "What colour was it?",
     ...  "How old were the dogs?", "At what time did it start?", "How heavy was it?",
     ...  "What would they be paid with?", "In which Russian region did they meet?",
@@ -222,11 +225,14 @@ def answer_type(question: str) -> str | None:
     for name, cue in _ATTRIBUTE_CUES:  # "how much did it cost" is money before a count
         if cue.search(question):
             return name
-    lead_len = len(_LEAD.match(question).group(0)) + 1  # type: ignore[union-attr]
+    # each sentence's start: "The pact revives a Cold War one. From which year?" asks a year
+    starts = [0, *(m.end() for m in _SENTENCE_START.finditer(question))]
+    leads = [(i, i + len(_LEAD.match(question, i).group(0)) + 1)  # type: ignore[union-attr]
+             for i in starts]
     for name, cue in _TYPE_CUES:
-        m = cue.search(question)
-        if m and (m.start() <= lead_len or not m.group(0).isascii()):
-            return name
+        for m in cue.finditer(question):
+            if not m.group(0).isascii() or any(a <= m.start() <= b for a, b in leads):
+                return name
     return None
 
 

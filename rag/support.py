@@ -231,6 +231,11 @@ def gap_not_length(question: str, spans: Sequence[str], sentence: str) -> bool:
         for s in spans)
 
 
+# a pact by any of its names, and a question's marks of an earlier one than the 2024 treaty
+_PACT_WORD = re.compile(r"\b(?:treaty|treaties|pacts?|agreements?|accords?|deals?|arrangements?|"
+                        r"alliances?)\b", re.I)
+_EARLIER = re.compile(r"\b(?:older|earlier|old|previous|prior|original|former|Cold War|"
+                      r"Soviet)\b", re.I)
 _DATED_THING = re.compile(
     r"\b(?:a|an|the|its|their|this|that|his|her)\s+((?:1[89]|20)\d\d)\s+([a-z][\w-]*)")
 
@@ -248,9 +253,17 @@ def dates_another(question: str, span: str, sentence: str) -> bool:
     False
     >>> dates_another("When was it signed?", "June 19", "It was signed on June 19, 2024.")
     False
+
+    A question about an earlier pact names it by another word for one ("From which year is the
+    older arrangement it revives?"):
+
+    >>> dates_another("Which year is the Cold War-era accord it revives from?", "1961", s)
+    False
     """
     wanted = term_set(question)
+    earlier_pact = bool(_EARLIER.search(question)) and bool(_PACT_WORD.search(question))
     return any(m.group(1) in span and not set(terms(m.group(2))) & wanted
+               and not (earlier_pact and _PACT_WORD.fullmatch(m.group(2)))
                for m in _DATED_THING.finditer(sentence))
 
 

@@ -850,3 +850,26 @@ def test_the_one_passage_naming_a_russian_korean_questions_third_party_answers(
     assert ans.confidence == "answer" and quoted in ans.citations[0].quote, ans.answer
     for other in ("Что сказал Китай о договоре?", "Что НАТО сказало о пакте?"):
         assert engine.ask(other).confidence != "answer", other
+
+
+def test_a_question_after_a_sentence_of_context_still_asks_its_type(engine: QAEngine) -> None:
+    """"Putin and Kim signed a pact. What year?" was read as an open question (type cues counted
+    only at the start of the whole text) and answered with the sentence dating the 1961 treaty;
+    each sentence's start counts now, so it asks a year: the signing's, 2024."""
+    ans = engine.ask("Putin and Kim signed a pact. What year?")
+    assert ans.confidence == "answer" and ans.lead == "2024", ans.answer
+    assert "2024" in ans.citations[0].quote and "1961" not in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "The treaty is described as reviving a pact from the Cold War. From which year?",
+    "Putin visited Pyongyang to sign a pact. In which year was the earlier accord between the "
+    "allies signed?"])
+def test_a_year_question_about_the_earlier_pact_takes_its_label(engine: QAEngine,
+                                                                question: str) -> None:
+    """"a 1961 treaty" dates that treaty, not the signing a "when" question asks about, unless
+    the question names it: a question about an older / earlier / Cold War pact names it by any
+    word for one ("accord", "pact", "arrangement"), so the year labelling it answers."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer" and ans.lead == "1961", ans.answer
+    assert "1961 treaty" in ans.citations[0].quote
