@@ -873,3 +873,17 @@ def test_a_year_question_about_the_earlier_pact_takes_its_label(engine: QAEngine
     ans = engine.ask(question)
     assert ans.confidence == "answer" and ans.lead == "1961", ans.answer
     assert "1961 treaty" in ans.citations[0].quote
+
+
+@pytest.mark.parametrize(("question", "country"), [
+    ("How has Beijing reacted to the pact?", "China’s response"),
+    ("How has Tokyo, a close US ally, responded to the treaty?", "Japan has expressed")])
+def test_a_capital_reacting_in_the_perfect_tense_is_read_as_its_country(
+        engine: QAEngine, question: str, country: str) -> None:
+    """The subject of a reaction was found only before a bare verb ("How did Beijing react"):
+    "How has Beijing reacted …" (a participle) and "How has Tokyo, a close US ally, responded
+    …" (an apposition) kept the capital the articles never use, and the reply quoted South
+    Korea's or the United States' concern. Now the capital is read as its country, and the
+    country's own reaction comes first."""
+    ans = engine.ask(question)
+    assert ans.citations and country in ans.citations[0].quote, ans.answer
