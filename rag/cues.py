@@ -293,6 +293,31 @@ def find_money(sentence: str) -> list[str]:
     return [m.group(0).strip() for m in _MONEY.finditer(sentence)]
 
 
+# advice: what is best, what to do or buy ("Which dog breeds are best for a small flat?", "How
+# do I …?", "What should I …?"): news reports state events, they recommend nothing
+_ADVICE = re.compile(r"\b(?:is|are|be)\s+best\s+(?:for|to)\b|"
+                     r"\bthe\s+best\s+\w+(?:\s+\w+)?\s+(?:for|to)\b|"
+                     r"\bbest\s+(?:way|time|place|option|choice)s?\b|\brecommend|"
+                     r"\b(?:should|can|could|do|must)\s+I\b|\btips?\s+(?:for|on)\b", re.I)
+
+
+def asks_advice(question: str) -> bool:
+    """The question asks for advice, which news coverage never gives: its direct answer would be
+    a sentence sharing its words ("a pair of Pungsan dogs, a breed native to North Korea" for
+    "Which dog breed is best for families?").
+
+    >>> [asks_advice(q) for q in ("Which dog breed is best for families?",
+    ...  "What's the best way to fill balloons with helium?", "How do I learn Korean?",
+    ...  "What should I feed a puppy?", "Can you recommend a car?")]
+    [True, True, True, True, True]
+    >>> [asks_advice(q) for q in ("Which dog breed did Kim give Putin?",
+    ...  "What is the best-known clause of the treaty?", "Is the pact the best deal for Russia?",
+    ...  "Who is best placed to mediate?", "What did Kim do?")]
+    [False, False, True, False, False]
+    """
+    return bool(_ADVICE.search(question))
+
+
 @lru_cache(maxsize=4096)  # a pure function of the question, asked per hit
 def asks_future(question: str) -> bool:
     """The question is about something still to happen ("When will Kim visit Moscow?").

@@ -33,7 +33,7 @@ from dataclasses import replace
 from treaty_qa.rag.calibration import Calibration
 from treaty_qa.rag.clauses import asked_verb
 from treaty_qa.rag.corroborate import same_fact
-from treaty_qa.rag.cues import asks_for_list, numbers
+from treaty_qa.rag.cues import asks_advice, asks_for_list, numbers
 from treaty_qa.rag.measure import Meter
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
 from treaty_qa.rag.names import countries, names_in
@@ -139,6 +139,8 @@ class ExtractiveAnswerer:
         measured = [self.support(standalone, retrieval, h, asked=question)
                     for h in retrieval.hits]
         supports = self.rank(self.meter.worded_like_text(measured, retrieval))
+        if asks_advice(standalone):  # no report recommends: at most the closest passages
+            return self._closest_or_none(q, retrieval, measured, supports)
         if asks_for_list(question):  # the user's own words (not a follow-up's history)
             items = self._list(supports, retrieval)
             if len(items) >= 2:
@@ -151,24 +153,30 @@ class ExtractiveAnswerer:
             if per_entity:
                 return self._build(question, self._naming(per_entity, retrieval),
                                    corroborating=False)
-            if self._close(supports, latin_script(standalone), standalone):
-                if retrieval.reserve:  # the passages may come from the wider pool too
-                    supports = self.rank(self.meter.worded_like_text(
-                        [*measured, *(self.support(standalone, retrieval, h, asked=question)
-                                      for h in retrieval.reserve)], retrieval))
-                # a question about what a named subject said or did: passages naming it first;
-                # a headline or caption (no sentence end) only after every sentence: it states
-                # no detail (held out: 36 of 371 closest replies quoted one, none held the
-                # answer)
-                supports = sorted(supports, key=lambda s: (not _SENTENCE_END.search(s.hit.text),
-                                                           not s.subject_named))
-                return self._closest(question, supports, followup=q.condensed,
-                                     speech=asks_speech(standalone))
-            return self._none(question)
+            return self._closest_or_none(q, retrieval, measured, supports)
         same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, self._naming([best, *same, *related], retrieval),
                            corroborating=True,
                            related=len(related))
+
+    def _closest_or_none(self, q: Question, retrieval: Retrieval, measured: list[Support],
+                         supports: list[Support]) -> Answer:
+        """No direct answer: the closest passages when something is near the question
+        (`_close`), else "none" (off-topic)."""
+        question, standalone = q.text, q.searched
+        if not self._close(supports, latin_script(standalone), standalone):
+            return self._none(question)
+        if retrieval.reserve:  # the passages may come from the wider pool too
+            supports = self.rank(self.meter.worded_like_text(
+                [*measured, *(self.support(standalone, retrieval, h, asked=question)
+                              for h in retrieval.reserve)], retrieval))
+        # a question about what a named subject said or did: passages naming it first; a
+        # headline or caption (no sentence end) only after every sentence: it states no detail
+        # (held out: 36 of 371 closest replies quoted one, none held the answer)
+        supports = sorted(supports, key=lambda s: (not _SENTENCE_END.search(s.hit.text),
+                                                   not s.subject_named))
+        return self._closest(question, supports, followup=q.condensed,
+                             speech=asks_speech(standalone))
 
     def _sole_on_subject(self, question: str, supports: Sequence[Support]) -> Support | None:
         """For a question about what a named subject said or did ("How did Japan react to the

@@ -569,3 +569,15 @@ def test_file_routes_do_not_serve_files_outside_the_app(live: str, hostile: QAEn
     print(f"FIGURE case17 {route}{target}: HTTP {status}")
     for secret in (b"root:", b"[project]", b"SQLite format 3", b"A reader pasted"):
         assert secret not in body
+
+
+@pytest.mark.parametrize("question", ["Which dog breed is best for families?",
+                                      "What is the best limousine for a wedding?",
+                                      "Can you recommend a breed of dog that is native to Korea?"])
+def test_an_advice_question_is_never_answered_directly(engine: QAEngine, question: str) -> None:
+    """Each was answered directly from a sentence sharing its words (the Pungsan dogs "a breed
+    native to North Korea"; the Aurus limousine): the reports recommend nothing, so a question
+    asking what is best, what to do or what one recommends gets at most the closest passages,
+    claiming nothing."""
+    ans = engine.ask(question)
+    assert ans.abstained and ans.confidence in ("closest", "none") and ans.lead is None, ans.answer
