@@ -40,6 +40,7 @@ from treaty_qa.rag.support import (
     dates_another,
     echoes_asked_noun,
     entities,
+    future_unstated,
     gap_not_length,
     labelled_elsewhere,
     latin_script,
@@ -173,6 +174,8 @@ class Meter:
                                                                    hit.text)
                                                   or nobody_named(asked or question, hit.text)
                                                   or reaction_unstated(question, hit.text)
+                                                  or future_unstated(asked or question,
+                                                                     hit.text)
                                                   or role_unheld(question, hit.text)
                                                   or echoes_asked_noun(asked or question,
                                                                        hit.text)

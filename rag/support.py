@@ -676,6 +676,38 @@ def capital_as_country(question: str) -> str:
     return question
 
 
+# a yes/no question about what is to come ("Will the United States impose sanctions …?", "Is
+# Seoul going to send arms?"), and what a sentence says may come ("will", "would", "may", "plans")
+_WILL_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:will\b|(?:is|are)\s+[^?]+?\s+going\s+to\b)", re.I)
+# ... or binds someone to it ("obligates both nations to defend each other")
+_TO_COME = re.compile(r"\b(?:will|would|could|may|might|shall|must|plans?|planned|intends?|"
+                      r"expected|going to|set to|due to|consider(?:s|ing)?|threaten(?:s|ed)?|"
+                      r"obligat\w*|commit\w*|pledg\w*|promis\w*|vow\w*|bound to|required? to)\b",
+                      re.I)
+
+
+def future_unstated(question: str, sentence: str) -> bool:
+    """"Will the United States impose new sanctions …?" asks what is to come: a sentence saying
+    nothing may come ("The United States and its Asian allies have expressed growing concern
+    …") does not answer it, whatever its subject.
+
+    >>> q = "Will the United States impose new sanctions over the treaty?"
+    >>> future_unstated(q, "The United States has expressed growing concern over the pact.")
+    True
+    >>> future_unstated(q, "Washington will consider new sanctions, an official said.")
+    False
+    >>> future_unstated("Is South Korea going to send weapons to Ukraine?",
+    ...                 "South Korea will consider providing arms to Ukraine.")
+    False
+    >>> future_unstated("Will Russia defend North Korea if it is attacked?",
+    ...                 "The pact obligates both nations to defend each other.")
+    False
+    >>> future_unstated("Did the United States impose sanctions?", "It expressed concern.")
+    False
+    """
+    return bool(_WILL_QUESTION.match(question)) and not _TO_COME.search(sentence)
+
+
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     """"What did South Korea say about …?", "How did Japan react …?", "Is South Korea going to
     …?", "What was China's reaction …?" ask what a *named* subject said, did or does: a

@@ -887,3 +887,19 @@ def test_a_capital_reacting_in_the_perfect_tense_is_read_as_its_country(
     country's own reaction comes first."""
     ans = engine.ask(question)
     assert ans.citations and country in ans.citations[0].quote, ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Will Japan impose sanctions on North Korea over the pact?",
+    "Will the United States send more troops to South Korea because of the treaty?"])
+def test_a_question_about_what_will_happen_needs_a_sentence_saying_what_may(
+        engine: QAEngine, question: str) -> None:
+    """Each was answered directly with a sentence naming its subject and stating a concern
+    ("Japan has expressed “grave concerns” …"): it says nothing of what is to come. A yes/no
+    question about the future is answered only by a sentence saying what will, may or must
+    happen; "Will Russia defend North Korea if it is attacked?" still is ("obligates both
+    nations to defend each other")."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
+    ans = engine.ask("Will Russia defend North Korea if it is attacked?")
+    assert ans.confidence == "answer" and "defend each other" in ans.citations[0].quote, ans.answer
