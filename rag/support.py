@@ -801,6 +801,17 @@ _ROLE_ASKED = re.compile(
     r"(minister|ambassador|spokes(?:man|woman|person)|secretary|envoy|advis[eo]r|aide|official|"
     r"general|commander|president|premier|chairman|governor|mayor|director|chief|leader|ruler)s?"
     r"\b", re.I)
+# "Which South Korean foreign minister commented …?": the office is what the question picks by
+_ROLE_WHICH = re.compile(
+    r"^\W*(?:and\s+)?which\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had)\b)"
+    r"[\w'’.-]+\s+){0,3}?(minister|ambassador|spokes(?:man|woman|person)|secretary|envoy|"
+    r"advis[eo]r|aide|official|general|commander|president|premier|chairman|governor|mayor|"
+    r"director|chief|leader|ruler)s?\b", re.I)
+
+
+# a ruler by any of the words for one ("Which Soviet ruler …?": "Soviet leader Josef Stalin")
+_HEAD_OF_STATE = frozenset(t for w in ("leader ruler chief president premier chairman dictator "
+                                       "strongman").split() for t in terms(w))
 
 
 def role_unheld(question: str, sentence: str) -> bool:
@@ -825,7 +836,22 @@ def role_unheld(question: str, sentence: str) -> bool:
     False
     >>> role_unheld("who is the leader of north korea", "… from Soviet leader Josef Stalin.")
     True
+
+    "Which <office> …?" needs the office's word (any country's: "Which leaders signed it?"):
+
+    >>> q = "Which South Korean foreign minister commented on the pact?"
+    >>> role_unheld(q, "An individual in President Yoon Suk Yeol's office told the press.")
+    True
+    >>> role_unheld("Which leaders signed it?", "North Korean leader Kim Jong Un signed it.")
+    False
+    >>> role_unheld("Which Soviet ruler shaped it?", "… influence from Soviet leader Stalin.")
+    False
     """
+    which = _ROLE_WHICH.search(question)
+    if which is not None:
+        role, words = terms(which.group(1))[0], term_set(sentence)
+        heads = _HEAD_OF_STATE if role in _HEAD_OF_STATE else {role}
+        return not any(matches(r, words) for r in heads)
     m = _ROLE_ASKED.search(question)
     if m is None:
         return False

@@ -903,3 +903,14 @@ def test_a_question_about_what_will_happen_needs_a_sentence_saying_what_may(
     assert ans.confidence != "answer", ans.answer
     ans = engine.ask("Will Russia defend North Korea if it is attacked?")
     assert ans.confidence == "answer" and "defend each other" in ans.citations[0].quote, ans.answer
+
+
+def test_which_office_holder_needs_a_sentence_naming_the_office(engine: QAEngine) -> None:
+    """"Which North Korean general commands the troops in Kursk?" (no general is named) was
+    answered directly with a sentence about the troops: "Which <office> …?" picks a person by
+    their office, so only a sentence holding the office's word (for a ruler, any word for one)
+    answers it."""
+    ans = engine.ask("Which North Korean general commands the troops in Kursk?")
+    assert ans.confidence != "answer", ans.answer
+    ans = engine.ask("Which Soviet ruler influenced the founding of North Korea?")
+    assert ans.confidence == "answer" and "Stalin" in ans.citations[0].quote, ans.answer
