@@ -5,8 +5,10 @@ first-time user's direct wording, written 2026-11-27 the same way), and the fres
 way), `*_f` ones (80, tenth session, same way), `*_g` ones (95, twelfth session, same way,
 40 of them Russian/Korean), `*_h` ones (90, fourteenth session, same way), the Russian/Korean
 `*_i` ones (48, fifteenth session, same way), the English `*_j` ones (65, sixteenth session,
-same way), the English `*_k` ones (70, seventeenth session, same way) and the English `*_l`
-and `*_m` ones (75 and 80, eighteenth session, same way); no fit reads them
+same way), the English `*_k` ones (70, seventeenth session, same way), the English `*_l`
+and `*_m` ones (75 and 80, eighteenth session, same way) and the English `*_n` and `*_o` ones
+(70 and 85, nineteenth session, same way; `offtopic_o`: 15 questions off the subject that share
+its words, scored as unanswerable); no fit reads them
 (`fit_scorer --all` reads the `_b` and `_c` ones). Answered by the real engine over the eval's
 private index, scored at answer level.
 
@@ -39,12 +41,13 @@ ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b", "answer_c", "fo
               "answer_g", "followup_g", "other_script_answer_g",
               "answer_h", "followup_h", "other_script_answer_h", "other_script_answer_i",
               "answer_j", "followup_j", "answer_k", "followup_k",
-              "answer_l", "followup_l", "answer_m", "followup_m")
+              "answer_l", "followup_l", "answer_m", "followup_m", "answer_n", "followup_n",
+              "answer_o", "followup_o")
 UNANSWERABLE = ("abstain_b", "other_script_abstain_b", "abstain_c", "abstain_d",
                 "other_script_abstain_d", "abstain_e", "other_script_abstain_e",
                 "abstain_f", "other_script_abstain_f", "abstain_g", "other_script_abstain_g",
                 "abstain_h", "other_script_abstain_h", "other_script_abstain_i", "abstain_j",
-                "abstain_k", "abstain_l", "abstain_m")
+                "abstain_k", "abstain_l", "abstain_m", "abstain_n", "abstain_o", "offtopic_o")
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,14 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               # unanswerable answered directly) and daf6078 (the same but 2 of 15); then an
               # office qualified for a country counts in any case ("who is the leader of north
               # korea": 43/2, useful 51)
-              "answer_m": (43, 2, 51), "followup_m": (7, 1, 8)}
+              "answer_m": (43, 2, 51), "followup_m": (7, 1, 8),
+              # 19th: the fresh English `_n` questions, measured at 334d2de (answer 29/4, useful
+              # 39; follow-ups 8/0, useful 10); its questions prompted the session's changes
+              # (context before the question, the earlier pact's year, the participle subject):
+              # 30/3, useful 41 (one of the 3 is right under a stricter label)
+              "answer_n": (30, 3, 41), "followup_n": (8, 0, 10),
+              # 19th: the fresh English `_o` questions, measured at 8cf434d and unchanged since
+              "answer_o": (31, 2, 41), "followup_o": (6, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -199,7 +206,12 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 "abstain_l": 0,
                 # 18th: 3 at 91628d6, 2 at daf6078 (the office check: "who is the prime
                 # minister of south korea"), then "what's the name of …" asks for a name: 1
-                "abstain_m": 1}
+                "abstain_m": 1,
+                # 19th: `_n` 2 at 334d2de ("Will the United States impose new sanctions …?",
+                # "Which South Korean foreign minister commented …?"), 0 after the future and
+                # "which <office>" checks they prompted; `_o` 0; `offtopic_o` 2 at 8cf434d (both
+                # advice: "Which dog breeds are best for …?"), 0 after the advice check
+                "abstain_n": 0, "abstain_o": 0, "offtopic_o": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -207,7 +219,8 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "other_script_abstain_d": 0, "abstain_e": 0, "other_script_abstain_e": 0,
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
-         "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0}
+         "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
+         "abstain_o": 0, "offtopic_o": 0}
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +233,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
-                                                  + 75 + 80)
+                                                  + 75 + 80 + 70 + 85)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
