@@ -53,6 +53,7 @@ from treaty_qa.rag.support import (
     reaction_unstated,
     role_unheld,
     roles_reversed,
+    speech_unstated,
     subject_missing,
 )
 from treaty_qa.rag.terms import TermStats, term_set, terms
@@ -176,6 +177,7 @@ class Meter:
                                                   or reaction_unstated(question, hit.text)
                                                   or future_unstated(asked or question,
                                                                      hit.text)
+                                                  or speech_unstated(question, hit.text, bag)
                                                   or role_unheld(question, hit.text)
                                                   or echoes_asked_noun(asked or question,
                                                                        hit.text)

@@ -745,7 +745,7 @@ def subject_missing(question: str, evidence: frozenset[str]) -> bool:
 
 
 # a question asking for a named subject's reaction, response or view (`reaction_unstated`);
-# "What did X say …?" is left to the other checks (a quote states no stance word)
+# "What did X say …?" has its own check (`speech_unstated`: a quotation states no stance word)
 _REACTION_ASKED = re.compile(r"\b(?:react\w*|respond\w*|repl(?:y|ied|ies)|reactions?|responses?|"
                              r"views?|stances?|positions?|attitudes?|opinions?|verdicts?|"
                              r"assessments?)\b|\bhow\s+(?:does|did|do|has|have)\s+.+?\s+"
@@ -792,6 +792,66 @@ def reaction_unstated(question: str, sentence: str) -> bool:
                 by and all(matches(t, term_set(by.group(1))) for t in subject)):
             return False
     return True
+
+
+# "What did Kim Jong Un say about the treaty?": what a named subject said (`speech_unstated`)
+_SPEECH_ASKED = re.compile(r"^\W*(?:and\s+)?what\s+(?:did|does|do|has|have|had)\s+.+?\s+"
+                           r"(?:say|said|claim\w*|state[ds]?|announc\w*|tell|told|think|thought)\b",
+                           re.I)
+# a quotation: the sentence opens with one, or closes one before its speaker ("…,” Putin said)
+_QUOTATION = re.compile(r"^\W{0,3}[“\"‘']|[,.!?][”\"’']\s+(?:\w+\s+){1,4}?(?:said|says|added|told|"
+                        r"stated|noted|declared|stressed)\b")
+# words of speech beyond a stance's ("Putin drew attention to statements by …")
+_SPOKE = re.compile(r"\b(?:drew\s+attention|statements?|remarks?|declar\w*|not(?:ed|es)|stress\w*|"
+                    r"emphasi[sz]\w*|argu\w*|add(?:ed|s)|insist\w*|echo\w*|announc\w*|claim\w*|"
+                    r"denied|deny|denies|acknowledg\w*|admit\w*|vow\w*|pledg\w*|promis\w*)\b", re.I)
+# "signed by Putin and Kim, …": an agent of another verb, not the speaker
+_AGENT = re.compile(r"\bby\s+[^,;]{0,90}")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(.{0,60})", re.I)
+
+
+def speech_unstated(question: str, sentence: str, window: frozenset[str]) -> bool:
+    """"What did Kim Jong Un say about the treaty?" asks what a named subject said: a sentence
+    that has the subject do something else ("Kim Jong Un signed a decree ratifying the …
+    treaty") does not say it. The sentence must have the subject before a word of speech or
+    stance, within 12 words (not as the agent of another verb: "The agreement, signed by …
+    Putin …, has raised concerns"), after one with "by" or "according to", or be a quotation
+    whose passage names the subject (`window`: the terms of the sentence and its neighbours).
+
+    >>> q = "What did Kim Jong Un say about the treaty?"
+    >>> speech_unstated(q, "Kim Jong Un signed a decree ratifying the treaty.", frozenset())
+    True
+    >>> speech_unstated(q, "Kim Jong Un has seen the agreement as a major achievement.",
+    ...                 frozenset())
+    False
+    >>> p = "What did Putin say about the agreement?"
+    >>> speech_unstated(p, "The agreement, signed by Putin and Kim, has raised concerns.",
+    ...                 frozenset())
+    True
+    >>> speech_unstated(p, "“The agreement provides for mutual assistance,” he said.",
+    ...                 term_set("Putin spoke. “The agreement provides …,” he said."))
+    False
+    >>> speech_unstated(q, 'In June, Putin and Kim Jong Un signed the "Treaty on Partnership."',
+    ...                 term_set("Putin and Kim Jong Un signed it."))
+    True
+    >>> speech_unstated("What did Kim give Putin?", "Kim gave Putin two dogs.", frozenset())
+    False
+    """
+    subject = _subject_terms(question)
+    if not subject or not _SPEECH_ASKED.search(question):
+        return False
+    if _QUOTATION.search(sentence) and all(matches(t, window) for t in subject):
+        return False
+    for m in (*_STANCE.finditer(sentence), *_SPOKE.finditer(sentence)):
+        # its speaker stands close before it ("Japan has expressed", "South Korean President
+        # Yoon Suk Yeol's office, speaking on background, reportedly told"), not a clause away
+        before = term_set(" ".join(_AGENT.sub(" ", sentence[:m.start()]).split()[-12:]))
+        by = _BY.match(sentence, m.end())
+        if all(matches(t, before) for t in subject) or (
+                by and all(matches(t, term_set(by.group(1))) for t in subject)):
+            return False
+    according = _ACCORDING.search(sentence)
+    return not (according and all(matches(t, term_set(according.group(1))) for t in subject))
 
 
 # "Who was Russia's foreign minister …?", "Who is the South Korean president?": who holds an

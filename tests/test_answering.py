@@ -914,3 +914,23 @@ def test_which_office_holder_needs_a_sentence_naming_the_office(engine: QAEngine
     assert ans.confidence != "answer", ans.answer
     ans = engine.ask("Which Soviet ruler influenced the founding of North Korea?")
     assert ans.confidence == "answer" and "Stalin" in ans.citations[0].quote, ans.answer
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("What did Putin say about the agreement?", "“The comprehensive partnership agreement"),
+    ("What did Ukraine say about North Korean weapons?", "Ukrainian officials have claimed"),
+    ("What did Putin say about Ukraine?", "Putin drew attention to statements")])
+def test_what_a_named_subject_said_needs_a_sentence_where_it_speaks(
+        engine: QAEngine, question: str, said: str) -> None:
+    """"What did Kim Jong Un say about the treaty?" was answered with "Kim Jong Un signed a
+    decree ratifying …", "What did Putin say about the agreement?" with "The agreement, signed
+    by … Putin …, has raised concerns …", and these three with sentences where the subject
+    does something else or nothing. A sentence answers what a named subject said only when the
+    subject stands close before a word of speech or stance (not as the agent of another verb),
+    after one with "by" / "according to", or when it is a quotation whose passage names it."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer" and said in ans.citations[0].quote, ans.answer
+    for other in ("What did Kim Jong Un say about the treaty?",
+                  "What did the Kremlin say about the deal?"):
+        ans = engine.ask(other)
+        assert ans.confidence != "answer", ans.answer
