@@ -749,7 +749,12 @@ def subject_missing(question: str, evidence: frozenset[str]) -> bool:
 _REACTION_ASKED = re.compile(r"\b(?:react\w*|respond\w*|repl(?:y|ied|ies)|reactions?|responses?|"
                              r"views?|stances?|positions?|attitudes?|opinions?|verdicts?|"
                              r"assessments?)\b|\bhow\s+(?:does|did|do|has|have)\s+.+?\s+"
-                             r"(?:see|view|regard|perceive|feel)\b", re.I)
+                             r"(?:see|view|regard|perceive|feel)\b|"
+                             # yes/no: "Did China support the treaty?", "Has Japan condemned it?"
+                             r"^\W*(?:and\s+)?(?:did|does|do|has|have|had|is|are|was|were)\s+[^?]*?"
+                             r"\b(?:support\w*|oppos\w*|welcom\w*|condemn\w*|critici[sz]\w*|"
+                             r"back(?:s|ed|ing)?|endors\w*|object\w*|protest\w*|reject\w*|"
+                             r"prais\w*)\b", re.I)
 # what states a party's stance: a verb or noun of reaction, speech or judgement, or silence
 _STANCE = re.compile(r"\b(?:critic\w*|condemn\w*|oppos\w*|denounc\w*|protest\w*|reject\w*|"
                      r"concern\w*|alarm\w*|outrage\w*|welcom\w*|prais\w*|retaliat\w*|object\w*|"
@@ -781,6 +786,9 @@ def reaction_unstated(question: str, sentence: str) -> bool:
     False
     >>> reaction_unstated("Where did China sign it?", "China signed it in Beijing.")
     False
+    >>> reaction_unstated("Did China support the treaty?",
+    ...                   "Allies like Vietnam and China reaffirm their historical bonds.")
+    True
     """
     subject = _subject_terms(question)
     if not subject or not _REACTION_ASKED.search(question):

@@ -934,3 +934,12 @@ def test_what_a_named_subject_said_needs_a_sentence_where_it_speaks(
                   "What did the Kremlin say about the deal?"):
         ans = engine.ask(other)
         assert ans.confidence != "answer", ans.answer
+
+
+def test_a_yes_no_question_on_a_stance_needs_the_subjects_own(engine: QAEngine) -> None:
+    """"Did China support the treaty?" was answered with "… allies like Vietnam and China
+    reaffirming their historical bonds" (it names China, states no stance of China's); a yes/no
+    question asking whether a named subject supported, opposed, welcomed, condemned … is read
+    as a reaction question: its subject must stand before a stance word."""
+    ans = engine.ask("Did China support the treaty?")
+    assert ans.citations and "China’s response" in ans.citations[0].quote, ans.answer
