@@ -114,13 +114,17 @@ def noun_chunks(text: str) -> list[Chunk]:
 
     >>> [c.text for c in noun_chunks("Who blames Russia and North Korea for trading arms?")]
     ['blames', 'Russia', 'North Korea', 'trading arms']
+    >>> [c.text for c in noun_chunks("And the US?")]
+    ['US']
     """
     out: list[Chunk] = []
     run: list[re.Match[str]] = []
     det = ""
     for m in [*TOKEN.finditer(text), None]:
         w = m.group(0) if m else ""
-        nouny = bool(m and w[0].isalnum() and w.lower() not in STOPWORDS and not is_verbal(w))
+        # an all-capital name is one even when its letters spell a stop word ("the US")
+        nouny = bool(m and w[0].isalnum() and (w.lower() not in STOPWORDS or len(w) > 1
+                                               and w.isupper()) and not is_verbal(w))
         # "accuses Russia": an inflected lower-case word before a name is a verb
         verb_before = bool(run and w[:1].isupper()
                            and re.fullmatch(r"[a-z]+(?:[^s]s|ed)", run[-1].group(0)))

@@ -73,6 +73,9 @@ RESOLVED = [
      "Where were the troops deployed?"),
     ("What does that mean?", ["Which UN Charter article is cited?"],
      "What does the UN Charter article cited mean?"),
+    # an all-capital name whose letters spell a stop word is still a name ("the US" was left
+    # unresolved: "us" is a stop word)
+    ("And the US?", ["How did Japan react to the treaty?"], "How did the US react to the treaty?"),
     # a bare question word takes the previous subject and predicate
     ("When?", SIGNING, "When did Putin and Kim sign the treaty?"),
     ("And when?", SIGNING, "When did Putin and Kim sign the treaty?"),
