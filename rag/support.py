@@ -793,13 +793,23 @@ def reaction_unstated(question: str, sentence: str) -> bool:
     subject = _subject_terms(question)
     if not subject or not _REACTION_ASKED.search(question):
         return False
-    for m in _STANCE.finditer(sentence):
-        before = term_set(sentence[:m.start()])
+    return not _stated_by(subject, sentence, list(_STANCE.finditer(sentence)))
+
+
+def _stated_by(subject: Sequence[str], sentence: str, words: Sequence[re.Match[str]],
+               near: int | None = None) -> bool:
+    """Whether `subject` (its terms) stands before one of `words` in `sentence` — among the
+    `near` words before it, not counting an agent phrase ("signed by Putin and Kim"), when
+    given — or right after one with "by" ("condemned by Japan")."""
+    for m in words:
+        text = sentence[:m.start()]
+        if near is not None:
+            text = " ".join(_AGENT.sub(" ", text).split()[-near:])
         by = _BY.match(sentence, m.end())
-        if all(matches(t, before) for t in subject) or (
+        if all(matches(t, term_set(text)) for t in subject) or (
                 by and all(matches(t, term_set(by.group(1))) for t in subject)):
-            return False
-    return True
+            return True
+    return False
 
 
 # "What did Kim Jong Un say about the treaty?": what a named subject said (`speech_unstated`)
@@ -850,14 +860,11 @@ def speech_unstated(question: str, sentence: str, window: frozenset[str]) -> boo
         return False
     if _QUOTATION.search(sentence) and all(matches(t, window) for t in subject):
         return False
-    for m in (*_STANCE.finditer(sentence), *_SPOKE.finditer(sentence)):
-        # its speaker stands close before it ("Japan has expressed", "South Korean President
-        # Yoon Suk Yeol's office, speaking on background, reportedly told"), not a clause away
-        before = term_set(" ".join(_AGENT.sub(" ", sentence[:m.start()]).split()[-12:]))
-        by = _BY.match(sentence, m.end())
-        if all(matches(t, before) for t in subject) or (
-                by and all(matches(t, term_set(by.group(1))) for t in subject)):
-            return False
+    # its speaker stands close before the word ("Japan has expressed", "South Korean President
+    # Yoon Suk Yeol's office, speaking on background, reportedly told"), not a clause away
+    if _stated_by(subject, sentence, [*_STANCE.finditer(sentence), *_SPOKE.finditer(sentence)],
+                  near=12):
+        return False
     according = _ACCORDING.search(sentence)
     return not (according and all(matches(t, term_set(according.group(1))) for t in subject))
 
