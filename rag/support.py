@@ -871,17 +871,16 @@ def speech_unstated(question: str, sentence: str, window: frozenset[str]) -> boo
 
 # "Who was Russia's foreign minister …?", "Who is the South Korean president?": who holds an
 # office (`role_unheld`); "Who founded …?" asks for a doer, left to `agent_unnamed`
+_OFFICES = (r"(minister|ambassador|spokes(?:man|woman|person)|secretary|envoy|advis[eo]r|aide|"
+            r"official|general|commander|president|premier|chairman|governor|mayor|director|chief|"
+            r"leader|ruler)s?\b")
 _ROLE_ASKED = re.compile(
     r"^\W*(?:and\s+)?who\s+(?:is|was|are|were)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’.-]+\s+){0,3}?"
-    r"(minister|ambassador|spokes(?:man|woman|person)|secretary|envoy|advis[eo]r|aide|official|"
-    r"general|commander|president|premier|chairman|governor|mayor|director|chief|leader|ruler)s?"
-    r"\b", re.I)
+    + _OFFICES, re.I)
 # "Which South Korean foreign minister commented …?": the office is what the question picks by
 _ROLE_WHICH = re.compile(
     r"^\W*(?:and\s+)?which\s+(?:(?!(?:is|was|are|were|did|does|do|has|have|had)\b)"
-    r"[\w'’.-]+\s+){0,3}?(minister|ambassador|spokes(?:man|woman|person)|secretary|envoy|"
-    r"advis[eo]r|aide|official|general|commander|president|premier|chairman|governor|mayor|"
-    r"director|chief|leader|ruler)s?\b", re.I)
+    r"[\w'’.-]+\s+){0,3}?" + _OFFICES, re.I)
 
 
 # a ruler by any of the words for one ("Which Soviet ruler …?": "Soviet leader Josef Stalin")
