@@ -51,6 +51,7 @@ from treaty_qa.rag.support import (
     only_a_destination,
     other_unnamed,
     reaction_unstated,
+    reason_unstated,
     role_unheld,
     roles_reversed,
     speech_unstated,
@@ -177,6 +178,7 @@ class Meter:
                                                   or reaction_unstated(question, hit.text)
                                                   or future_unstated(asked or question,
                                                                      hit.text)
+                                                  or reason_unstated(question, hit.text)
                                                   or speech_unstated(question, hit.text, bag)
                                                   or role_unheld(question, hit.text)
                                                   or echoes_asked_noun(asked or question,

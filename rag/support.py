@@ -708,6 +708,36 @@ def future_unstated(question: str, sentence: str) -> bool:
     return bool(_WILL_QUESTION.match(question)) and not _TO_COME.search(sentence)
 
 
+# "Why …?" asks a reason: a sentence gives one only through a word that links a cause, purpose
+# or frame to what is told ("because", "in order to", "in response to", "as a …", "amid")
+_WHY_QUESTION = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?why\b", re.I)
+_REASON = re.compile(r"\b(?:because|since|as|so|in order to|so that|due to|owing to|thanks to|"
+                     r"amid|in response|in return|in exchange|retaliat\w*|"
+                     r"aim(?:s|ed|ing)? (?:at|to)|seek(?:s|ing)? to|sought to|"
+                     r"hop(?:e|es|ed|ing) to|wants? to|wanted to|"
+                     r"bid to|for fear|out of|given|following|after|when|while|result\w*|"
+                     r"reasons?|motiv\w*|driven by|why|by \w+ing)\b", re.I)
+
+
+def reason_unstated(question: str, sentence: str) -> bool:
+    """"Why did Russia and North Korea sign this treaty?" asks a reason: a sentence that only
+    tells the act ("Kim Jong Un signed a decree ratifying the treaty …") gives none — it has no
+    word linking a cause, purpose or frame to it.
+
+    >>> q = "Why did Russia and North Korea sign this treaty?"
+    >>> reason_unstated(q, "Kim Jong Un signed a decree ratifying the treaty with Russia.")
+    True
+    >>> reason_unstated(q, "Both countries signed it amid growing international isolation.")
+    False
+    >>> reason_unstated("Why is Seoul upset?", "Officials criticised the pact, viewing it as a "
+    ...                 "direct threat.")
+    False
+    >>> reason_unstated("When was it signed?", "Kim signed a decree.")
+    False
+    """
+    return bool(_WHY_QUESTION.match(question)) and not _REASON.search(sentence)
+
+
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     """"What did South Korea say about …?", "How did Japan react …?", "Is South Korea going to
     …?", "What was China's reaction …?" ask what a *named* subject said, did or does: a

@@ -905,6 +905,21 @@ def test_a_question_about_what_will_happen_needs_a_sentence_saying_what_may(
     assert ans.confidence == "answer" and "defend each other" in ans.citations[0].quote, ans.answer
 
 
+def test_a_why_question_needs_a_sentence_giving_a_reason(engine: QAEngine) -> None:
+    """"Why did Kim Jong Un ratify the treaty?" was answered directly with "Kim Jong Un signed a
+    decree ratifying the … treaty …": it tells the act, not why. A why-question is answered only
+    by a sentence linking a cause, purpose or frame to what it tells; "Why did Kim give Putin
+    dogs?" still is ("As a gesture of goodwill, …"), and so is "Why is South Korea angry about
+    the pact?" ("… characterizing it as a direct threat …")."""
+    ans = engine.ask("Why did Kim Jong Un ratify the treaty?")
+    assert ans.confidence != "answer", ans.answer
+    ans = engine.ask("Why did Kim give Putin dogs?")
+    assert ans.confidence == "answer", ans.answer
+    assert "gesture of goodwill" in ans.citations[0].quote, ans.answer
+    ans = engine.ask("Why is South Korea angry about the pact?")
+    assert ans.confidence == "answer" and "direct threat" in ans.citations[0].quote, ans.answer
+
+
 def test_which_office_holder_needs_a_sentence_naming_the_office(engine: QAEngine) -> None:
     """"Which North Korean general commands the troops in Kursk?" (no general is named) was
     answered directly with a sentence about the troops: "Which <office> …?" picks a person by
