@@ -208,9 +208,23 @@ _NOT_REFERRING = re.compile(
     re.I)
 
 
+_CLAIMED = re.compile(r"\b(?:says?|said|claim(?:s|ed)?|reports?|reported|stat(?:e|es|ed)|"
+                      r"confirm(?:s|ed)?|believes?|believed|knows?|knew|thinks?|thought)\s+"
+                      r"(?:that|this|so|it)\W*$", re.I)
+
+
 def _substitute(q: str, past: Sequence[str]) -> str:
     """`q` with each referring word replaced by what it stands for (first mention only), plus a
-    parenthetical context when a referent is only a clause or was not found."""
+    parenthetical context when a referent is only a clause or was not found. What was said or
+    claimed ("Who says so?", "Who said that?") is the earlier answer: the earlier question follows
+    in parentheses, its words whole.
+
+    >>> _substitute("Who says so?", ["How many troops did North Korea send to Russia?"])
+    'Who says so (how many troops did North Korea send to Russia)?'
+    """
+    if _CLAIMED.search(q):
+        prev = _aside(past[-1])[0].strip().rstrip(" ?!.")
+        return _with_context(q, prev[:1].lower() + prev[1:])
     out, pos, used, context, referring = [], 0, set(), "", False
     for m in _PRONOUN.finditer(q):
         kind = next(k for k in ("pair", "that", "dem", "person", "plural", "thing", "place")

@@ -201,3 +201,17 @@ def test_a_follow_up_is_searched_by_its_own_words_too(engine: QAEngine) -> None:
     assert q.condensed and q.standalone == "How did China react to the pact?"
     assert rank(q) < 3
     assert rank(Question.plain(q.standalone)) > 4  # the resolved words alone: not in the top 5
+
+
+@pytest.mark.parametrize("question", ["Who says so?", "Who said that?"])
+def test_who_said_so_asks_who_gave_the_earlier_answer(engine: QAEngine, question: str) -> None:
+    """After "How many troops did North Korea send to Russia?", "Who said that?" was read as
+    "Who said North Korea?" and answered with North Korea's founding (Stalin); "Who says so?" was
+    searched as it stands and answered with the South Korean official on arming Ukraine. What was
+    said is the earlier answer: the earlier question follows whole in parentheses, and the
+    answer is the sentence giving the troop number's source."""
+    ans = engine.ask(question, history=["How many troops did North Korea send to Russia?"])
+    assert ans.standalone_question == (
+        f"{question[:-1]} (how many troops did North Korea send to Russia)?")
+    assert ans.confidence == "answer", ans.answer
+    assert "According to intelligence reports" in ans.citations[0].quote, ans.answer
