@@ -716,7 +716,10 @@ _REASON = re.compile(r"\b(?:because|since|as|so|in order to|so that|due to|owing
                      r"aim(?:s|ed|ing)? (?:at|to)|seek(?:s|ing)? to|sought to|"
                      r"hop(?:e|es|ed|ing) to|wants? to|wanted to|"
                      r"bid to|for fear|out of|given|following|after|when|while|result\w*|"
-                     r"reasons?|motiv\w*|driven by|why|by \w+ing)\b", re.I)
+                     r"reasons?|motiv\w*|driven by|why|by \w+ing|"
+                     # a feeling and what it is over: "growing concern over the extent of …"
+                     r"(?:concern\w*|worr\w*|alarm\w*|fear\w*|anger\w*|angry|upset|outrag\w*|"
+                     r"anxi\w*|unease|dismay\w*) (?:over|about|at|by|that))\b", re.I)
 
 
 def reason_unstated(question: str, sentence: str) -> bool:
@@ -731,6 +734,8 @@ def reason_unstated(question: str, sentence: str) -> bool:
     False
     >>> reason_unstated("Why is Seoul upset?", "Officials criticised the pact, viewing it as a "
     ...                 "direct threat.")
+    False
+    >>> reason_unstated("Why is the US worried?", "The US has expressed concern over the pact.")
     False
     >>> reason_unstated("When was it signed?", "Kim signed a decree.")
     False
@@ -925,7 +930,8 @@ def role_unheld(question: str, sentence: str) -> bool:
     another country ("Soviet leader Josef Stalin" for "Who is the leader of North Korea?"): an
     office qualified by capitalized words right before it counts only when the question holds
     one of them, in any case (its first 5 letters: "North Korean leader" for "north korea's
-    leader").
+    leader"). A ruler goes by any word for one ("Russian President Vladimir Putin" for "Who is
+    the leader of Russia?").
 
     >>> q = "Who was Russia's foreign minister at the signing?"
     >>> role_unheld(q, "During the signing, Kim Jong Un echoed Putin’s statements.")
@@ -940,6 +946,8 @@ def role_unheld(question: str, sentence: str) -> bool:
     False
     >>> role_unheld("who is the leader of north korea", "… from Soviet leader Josef Stalin.")
     True
+    >>> role_unheld("Who is the leader of Russia?", "Russian President Vladimir Putin arrived.")
+    False
 
     "Which <office> …?" needs the office's word (any country's: "Which leaders signed it?"):
 
@@ -960,11 +968,12 @@ def role_unheld(question: str, sentence: str) -> bool:
     if m is None:
         return False
     role = terms(m.group(1))[0]
-    if not matches(role, term_set(sentence)):
+    heads = _HEAD_OF_STATE if role in _HEAD_OF_STATE else {role}
+    if not any(matches(r, term_set(sentence)) for r in heads):
         return True
     own = {w[:5].lower() for w in re.findall(r"\w+", question)}  # users type "north korea"
     for w in re.finditer(r"[\w'’-]+", sentence):
-        if not matches(role, term_set(w.group(0))):
+        if not any(matches(r, term_set(w.group(0))) for r in heads):
             continue
         before = [b for b in sentence[:w.start()].split()[-2:] if b[:1].isupper()]
         if not before or any(b[:5].lower() in own for b in before):

@@ -920,6 +920,27 @@ def test_a_why_question_needs_a_sentence_giving_a_reason(engine: QAEngine) -> No
     assert ans.confidence == "answer" and "direct threat" in ans.citations[0].quote, ans.answer
 
 
+def test_a_why_question_on_a_feeling_takes_what_it_is_over(engine: QAEngine) -> None:
+    """"Why is the US worried?": "… have expressed growing concern over the extent of Russia's
+    support for North Korea …" gives the reason through the feeling and what it is over."""
+    ans = engine.ask("Why is the US worried?")
+    assert ans.confidence == "answer", ans.answer
+    assert "concern over" in ans.citations[0].quote, ans.answer
+
+
+def test_who_is_a_countrys_leader_takes_any_word_for_its_ruler(engine: QAEngine) -> None:
+    """"Who is the leader of Russia?" was a closest reply: no sentence calls Putin Russia's
+    "leader" (they say "Russian President"), and the office check read the question's word only.
+    A head of state goes by any word for one, as in "Which <ruler> …?"; another country's still
+    does not count ("Soviet leader Josef Stalin" for North Korea)."""
+    ans = engine.ask("Who is the leader of Russia?")
+    assert ans.confidence == "answer", ans.answer
+    assert "Putin" in ans.citations[0].quote, ans.answer
+    ans = engine.ask("Who is the leader of North Korea?")
+    assert ans.confidence == "answer", ans.answer
+    assert "Stalin" not in ans.citations[0].quote and "Kim" in ans.citations[0].quote, ans.answer
+
+
 def test_which_office_holder_needs_a_sentence_naming_the_office(engine: QAEngine) -> None:
     """"Which North Korean general commands the troops in Kursk?" (no general is named) was
     answered directly with a sentence about the troops: "Which <office> …?" picks a person by
