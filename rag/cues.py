@@ -352,21 +352,36 @@ _LIST_REACT = re.compile(r"^\W*(?:and\s+)?how\s+(?:did|do|does|have|has)\s+.+?\b
                          re.I)
 _TWO_PARTS = re.compile(r"\w.*?(?:,\s*|\s+)and\s+(?:when|where|who|what|which|how)\b", re.I)
 _BOTH = re.compile(r"\beach (?:side|party|country|other)\b|\bboth\b", re.I)
+_PACT = (r"(?:the\s+|this\s+|that\s+)?(?:(?!of\b|name\b|title\b)[\w-]+\s+){0,3}?"
+         r"(?:treaty|pact|agreement|deal|accord)")
+# what the pact holds, asked whole: "What does the treaty say?", "What is the pact about?",
+# "What are the main points of the agreement?", "Summarize the treaty"
+_CONTENTS = re.compile(
+    rf"^\W*(?:and\s+|so\s+)?(?:what\s+(?:does|did|do)\s+{_PACT}\s+(?:say|cover|include|contain|"
+    rf"provide|stipulate|entail|involve)|what(?:\s+is|'s|’s)\s+(?:in\s+)?{_PACT}(?:\s+about)?|"
+    rf"what\s+are\s+the\s+(?:main\s+|key\s+)?(?:points|provisions|terms|clauses)\s+of\s+{_PACT}|"
+    rf"(?:please\s+)?summari[sz]e\s+{_PACT})\W*$", re.I)
 
 
 @lru_cache(maxsize=4096)  # a pure function of the question, asked per hit
 def asks_for_list(question: str) -> bool:
     """The question asks for several items: a plural "which/what" noun ("Which countries …",
     "What areas …"), how someone responded or reacted, two questions in one ("When was it
-    signed, and when ratified?"), or what each side / both do.
+    signed, and when ratified?"), what each side / both do, or what the pact holds, asked whole
+    ("What does the treaty say?", "What is it about?": its provisions).
 
     >>> [asks_for_list(q) for q in ("Which countries voiced concern?", "What areas does it cover?",
     ...  "How did Japan react?", "When was it signed, and when was it ratified?",
     ...  "What is the state ideology?", "Which article is cited?", "What did Kim give Putin?")]
     [True, True, True, True, False, False, False]
+    >>> [asks_for_list(q) for q in ("What does the treaty cover?", "What is the pact about?",
+    ...  "Summarize the agreement", "What does the treaty say about Ukraine?",
+    ...  "What is the name of the treaty?")]
+    [True, True, True, False, False]
     """
     return bool(_LIST_NOUN.search(question) or _LIST_REACT.search(question)
-                or _TWO_PARTS.search(question) or _BOTH.search(question))
+                or _TWO_PARTS.search(question) or _BOTH.search(question)
+                or _CONTENTS.match(question))
 
 
 _AUX = (r"(?:is|was|are|were|does|did|do|has|have|had|would|will|can|could|should|might|must|"

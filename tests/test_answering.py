@@ -941,6 +941,20 @@ def test_who_is_a_countrys_leader_takes_any_word_for_its_ruler(engine: QAEngine)
     assert "Stalin" not in ans.citations[0].quote and "Kim" in ans.citations[0].quote, ans.answer
 
 
+@pytest.mark.parametrize("question", ["What does the treaty cover?",
+                                      "What is in the treaty?"])
+def test_what_the_pact_holds_asked_whole_is_a_list(engine: QAEngine, question: str) -> None:
+    """Each was answered with one sentence, the third-countries clause, as if it were the whole
+    treaty. Asked whole, what the pact holds is a list: one bullet per provision found, each
+    cited — the mutual-assistance obligation among them."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer", ans.answer
+    quotes = [c.quote for c in ans.citations]
+    assert len(quotes) >= 2, ans.answer
+    assert any("military assistance" in q for q in quotes), quotes
+    assert any("third countries" in q for q in quotes), quotes
+
+
 def test_which_office_holder_needs_a_sentence_naming_the_office(engine: QAEngine) -> None:
     """"Which North Korean general commands the troops in Kursk?" (no general is named) was
     answered directly with a sentence about the troops: "Which <office> …?" picks a person by
