@@ -50,6 +50,7 @@ from treaty_qa.rag.support import (
     object_of_another,
     only_a_destination,
     other_unnamed,
+    predicate_unstated,
     reaction_unstated,
     reason_unstated,
     role_unheld,
@@ -179,6 +180,7 @@ class Meter:
                                                   or future_unstated(asked or question,
                                                                      hit.text)
                                                   or reason_unstated(question, hit.text)
+                                                  or predicate_unstated(question, bag)
                                                   or speech_unstated(question, hit.text, bag)
                                                   or role_unheld(question, hit.text)
                                                   or echoes_asked_noun(asked or question,

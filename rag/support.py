@@ -743,6 +743,47 @@ def reason_unstated(question: str, sentence: str) -> bool:
     return bool(_WHY_QUESTION.match(question)) and not _REASON.search(sentence)
 
 
+# "Is the treaty legal?": a yes/no question on what something is, its predicate last
+_IS_QUESTION = re.compile(r"^\W*(?i:(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|isn't|aren't))\s+"
+                          r"(?:[\w'’.-]+\s+){1,6}?(?:(?:a|an|the|very|really|so|too)\s+)?"
+                          r"([a-z][\w-]*)\W*$")
+
+
+_NOT_PREDICATE = frozenset("away now yet already still again too then there here ever anymore "
+                           "soon today anything something".split())
+_PREPOSITIONS = frozenset("in on at to for with by from of about over under after before since "
+                          "against into between during".split())
+
+
+def predicate_unstated(question: str, evidence: frozenset[str]) -> bool:
+    """"Is the treaty legal?" asks whether the treaty is *legal*: a sentence (with its window)
+    that never uses the word it ends on ("The agreement also includes a clause that neither
+    country will sign treaties with third countries …") says nothing of it, however much it
+    tells of the treaty. Read only for a yes/no question on what something is, ending on its
+    predicate in lower case.
+
+    >>> predicate_unstated("Is the treaty legal?", term_set("It includes a clause on third "
+    ...                    "countries."))
+    True
+    >>> predicate_unstated("Is the pact a threat to South Korea?", frozenset())
+    False
+    >>> predicate_unstated("Were the details of the pact clear?", term_set("The details were "
+    ...                    "not immediately clear."))
+    False
+    >>> [predicate_unstated(q, frozenset()) for q in ("Were the details clear right away?",
+    ...  "Is South Korea planning anything in response?")]
+    [False, False]
+    """
+    m = _IS_QUESTION.match(question)
+    if m is None or m.group(1).endswith("ly") or m.group(1) in _NOT_PREDICATE:
+        return False
+    before = question[:m.start(1)].split()
+    if before and before[-1].lower() in _PREPOSITIONS:  # "… in response?": a phrase, not it
+        return False
+    word = terms(m.group(1))
+    return bool(word) and not matches(word[0], evidence)
+
+
 def subject_missing(question: str, evidence: frozenset[str]) -> bool:
     """"What did South Korea say about …?", "How did Japan react …?", "Is South Korea going to
     …?", "What was China's reaction …?" ask what a *named* subject said, did or does: a

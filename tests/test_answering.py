@@ -955,6 +955,19 @@ def test_what_the_pact_holds_asked_whole_is_a_list(engine: QAEngine, question: s
     assert any("third countries" in q for q in quotes), quotes
 
 
+@pytest.mark.parametrize("question", ["Is the treaty legal?", "Is the agreement dangerous?"])
+def test_is_x_y_needs_a_sentence_saying_y(engine: QAEngine, question: str) -> None:
+    """Each was answered directly with the third-countries clause: it tells of the treaty but
+    says nothing of it being legal or dangerous. A yes/no question on what something is needs
+    its predicate's word in the sentence or its window; "Is the pact a threat to South Korea?"
+    is still answered ("… characterizing it as a direct threat …")."""
+    ans = engine.ask(question)
+    assert ans.confidence != "answer", ans.answer
+    ans = engine.ask("Is the pact a threat to South Korea?")
+    assert ans.confidence == "answer", ans.answer
+    assert "direct threat" in ans.citations[0].quote, ans.answer
+
+
 def test_which_office_holder_needs_a_sentence_naming_the_office(engine: QAEngine) -> None:
     """"Which North Korean general commands the troops in Kursk?" (no general is named) was
     answered directly with a sentence about the troops: "Which <office> …?" picks a person by
