@@ -717,6 +717,9 @@ _REASON = re.compile(r"\b(?:because|since|as|so|in order to|so that|due to|owing
                      r"hop(?:e|es|ed|ing) to|wants? to|wanted to|"
                      r"bid to|for fear|out of|given|following|after|when|while|result\w*|"
                      r"reasons?|motiv\w*|driven by|why|by \w+ing|"
+                     # a purpose: "sent about 10,000 soldiers … to support its military actions"
+                     r"to (?:support|help|aid|assist|bolster|boost|strengthen|counter|deter|"
+                     r"secure|gain|obtain|protect|ensure|prevent|avoid|sustain|replenish)|"
                      # a feeling and what it is over: "growing concern over the extent of …"
                      r"(?:concern\w*|worr\w*|alarm\w*|fear\w*|anger\w*|angry|upset|outrag\w*|"
                      r"anxi\w*|unease|dismay\w*) (?:over|about|at|by|that))\b", re.I)
@@ -736,6 +739,9 @@ def reason_unstated(question: str, sentence: str) -> bool:
     ...                 "direct threat.")
     False
     >>> reason_unstated("Why is the US worried?", "The US has expressed concern over the pact.")
+    False
+    >>> reason_unstated("Why did North Korea send troops?", "It sent 10,000 soldiers to Russia "
+    ...                 "to support its military actions.")
     False
     >>> reason_unstated("When was it signed?", "Kim signed a decree.")
     False

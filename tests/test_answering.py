@@ -928,6 +928,15 @@ def test_a_why_question_on_a_feeling_takes_what_it_is_over(engine: QAEngine) -> 
     assert "concern over" in ans.citations[0].quote, ans.answer
 
 
+def test_a_why_question_takes_a_purpose(engine: QAEngine) -> None:
+    """"Why did North Korea send troops?": "… sent about 10,000 soldiers to Russia to support its
+    military actions in Ukraine" gives the purpose; it was a closest reply led by North Korea's
+    founding."""
+    ans = engine.ask("Why did North Korea send troops?")
+    assert ans.confidence == "answer", ans.answer
+    assert "to support its military actions" in ans.citations[0].quote, ans.answer
+
+
 def test_who_is_a_countrys_leader_takes_any_word_for_its_ruler(engine: QAEngine) -> None:
     """"Who is the leader of Russia?" was a closest reply: no sentence calls Putin Russia's
     "leader" (they say "Russian President"), and the office check read the question's word only.
