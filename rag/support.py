@@ -976,9 +976,9 @@ def role_unheld(question: str, sentence: str) -> bool:
     does not say who held it, however many people it names; nor does one naming it only for
     another country ("Soviet leader Josef Stalin" for "Who is the leader of North Korea?"): an
     office qualified by capitalized words right before it counts only when the question holds
-    one of them, in any case (its first 5 letters: "North Korean leader" for "north korea's
-    leader"). A ruler goes by any word for one ("Russian President Vladimir Putin" for "Who is
-    the leader of Russia?").
+    every one of them, in any case (their first 5 letters: "North Korean leader" for "north
+    korea's leader", not for "South Korea's president"). A ruler goes by any word for one
+    ("Russian President Vladimir Putin" for "Who is the leader of Russia?").
 
     >>> q = "Who was Russia's foreign minister at the signing?"
     >>> role_unheld(q, "During the signing, Kim Jong Un echoed Putin’s statements.")
@@ -995,6 +995,8 @@ def role_unheld(question: str, sentence: str) -> bool:
     True
     >>> role_unheld("Who is the leader of Russia?", "Russian President Vladimir Putin arrived.")
     False
+    >>> role_unheld("Who was South Korea's president?", "North Korean leader Kim Jong Un signed.")
+    True
 
     "Which <office> …?" needs the office's word (any country's: "Which leaders signed it?"):
 
@@ -1022,8 +1024,13 @@ def role_unheld(question: str, sentence: str) -> bool:
     for w in re.finditer(r"[\w'’-]+", sentence):
         if not any(matches(r, term_set(w.group(0))) for r in heads):
             continue
-        before = [b for b in sentence[:w.start()].split()[-2:] if b[:1].isupper()]
-        if not before or any(b[:5].lower() in own for b in before):
+        lead = sentence[:w.start()].split()[-3:]
+        while lead and not lead[-1][:1].isupper():  # "North Korean supreme leader"
+            lead.pop()
+        before: list[str] = []
+        while lead and lead[-1][:1].isupper():
+            before.insert(0, lead.pop())
+        if not before or all(b[:5].lower() in own for b in before):
             return False
     return True
 
