@@ -192,7 +192,10 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               # 30/3, useful 41 (one of the 3 is right under a stricter label)
               "answer_n": (30, 3, 41), "followup_n": (8, 0, 10),
               # 19th: the fresh English `_o` questions, measured at 8cf434d and unchanged since
-              "answer_o": (31, 2, 41), "followup_o": (6, 1, 9)}
+              "answer_o": (31, 2, 41), "followup_o": (6, 1, 9),
+              # 20th: the fresh English `_p` questions, measured at 10c643e (the session's start)
+              # and 02c66fc identically
+              "answer_p": (25, 4, 40), "followup_p": (7, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -211,7 +214,12 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # "Which South Korean foreign minister commented …?"), 0 after the future and
                 # "which <office>" checks they prompted; `_o` 0; `offtopic_o` 2 at 8cf434d (both
                 # advice: "Which dog breeds are best for …?"), 0 after the advice check
-                "abstain_n": 0, "abstain_o": 0, "offtopic_o": 0}
+                "abstain_n": 0, "abstain_o": 0, "offtopic_o": 0,
+                # 20th: `_p` at 10c643e and 02c66fc: "On what exact date did Putin sign the
+                # Russian ratification law?", "In which building in Pyongyang was the treaty
+                # signed?"; off-topic "what's the weather usually like in Pyongyang in June",
+                # "What's the top speed of an Aurus limousine?" (no lead on any)
+                "abstain_p": 2, "offtopic_p": 2}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -220,7 +228,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
          "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
-         "abstain_o": 0, "offtopic_o": 0}
+         "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0}
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +241,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
-                                                  + 75 + 80 + 70 + 85)
+                                                  + 75 + 80 + 70 + 85 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
