@@ -146,8 +146,8 @@ class ExtractiveAnswerer:
             if len(items) >= 2:
                 return self._build(question, self._naming(items, retrieval),
                                    corroborating=False, listed=True)
-        best = next((s for s in supports if self.accept(s)), None) or self._sole_on_subject(
-            standalone, supports)
+        best = (next((s for s in supports if self.accept(s)), None)
+                or self._sole_on_subject(standalone, supports) or _sole_name(supports))
         if best is None:
             per_entity = self._per_entity(retrieval)
             if per_entity:
@@ -404,6 +404,18 @@ _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")  # not a headline or a caption
 # the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
 _TREATY_WORD = re.compile(r"договор|пакт|соглашени|조약|협정", re.I)
+
+
+def _sole_name(supports: Sequence[Support]) -> Support | None:
+    """For "What is the name of X?": when the retrieved sentences that pass the checks and put
+    a name next to X's own head noun all give the same name, the most probable of them answers
+    — "… signed the “Treaty on Comprehensive Strategic Partnership between the DPRK and
+    Russia”" for "What is the treaty's official name?", whose cosine is low against any
+    sentence (the question's "official name" is in none). Two different names: no choice."""
+    named = [s for s in supports if s.checks_ok and s.name_at_head]
+    if not named or len({s.name_at_head for s in named}) > 1:
+        return None
+    return named[0]
 
 
 def holds_a_name_of(question: str, sentences: Sequence[str]) -> bool:

@@ -18,6 +18,7 @@ from babel import Locale
 
 from treaty_qa.rag.cues import MONTH, WHAT_IS
 from treaty_qa.rag.scripts import holds_name
+from treaty_qa.rag.terms import terms
 
 _CALENDAR = re.compile(rf"{MONTH}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                        r"Sunday)$")
@@ -26,7 +27,8 @@ _NAME_OF = re.compile(r"\bnames? (?:of|(?:is|was|are|were) given to) (?:the |a |
                       r"([^?]*?\b(?!(?:two|three|four|five|both|these|those|its|their|his|her)\b)"
                       r"[a-z][\w'’-]*)"
                       r"(?=\s+(?:where|that|which|who|whose|when|used|given|in|at|on|for|did|does|"
-                      r"do|is|was|are|were)\b|\s+[A-Z]|\s*\?|$)")
+                      # or a participle ("the treaty signed in Pyongyang"; not "breed")
+                      r"do|is|was|are|were|[a-z]+[^e\W]ed)\b|\s+[A-Z]|\s*\?|$)")
 _CALLED = re.compile(rf"\b{WHAT_IS} (?:the |a |an )?([^?]+?) called\b", re.I)
 # "the dogs' names", "the treaty's full name"
 _NAME_OWNED = re.compile(r"\b([a-z][\w-]*)['’]s?\s+(?:full |official |real )?names?\b")
@@ -102,9 +104,11 @@ def titled_names(sentence: str) -> set[str]:
 # words that put another thing between X and a name: "the treaty *between* the Democratic
 # People's Republic …" names a party, not the treaty ("the state ideology *of* Juche" names it)
 _OTHER = frozenset("between with by against from to among for after before than".split())
+_LINKING = frozenset("of on the a an called named dubbed known as".split())
 
 
-def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset()) -> list[str]:
+def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset(),
+               at_head: bool = False) -> list[str]:
     """Names in `sentence` that can answer "What is the name of X?" / "What is X called?":
     capitalized runs the question does not hold — next to X's head noun (within 3 words, no
     punctuation between) when the sentence mentions it, anywhere otherwise (a paraphrase).
@@ -162,6 +166,28 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
     >>> name_spans("What is the name of the official in Yoon Suk Yeol's office?", "An individual "
     ...            "in South Korean President Yoon Suk Yeol’s office said so.")
     []
+
+    `at_head` keeps only a name next to X's head noun (none when the sentence does not mention
+    it): the sentence itself names X.
+
+    >>> q = "What is the full official name of the treaty?"
+    >>> name_spans(q, 'They signed the "Treaty on Comprehensive Strategic Partnership".',
+    ...            at_head=True)
+    ['Comprehensive Strategic Partnership']
+    >>> name_spans(q, "The Russian State Duma approved the bill.", at_head=True)
+    []
+    >>> name_spans("What is the name of the official in Yoon's office?", "South Korean "
+    ...            "officials have been critical of the pact.", at_head=True)
+    []
+    >>> name_spans("What is the name of the official in Yoon's office?", "North Korea, "
+    ...            "officially known as the DPRK, was founded in 1948.", at_head=True)
+    []
+    >>> name_spans("What is the name of the agreement?", "Russian President Vladimir Putin "
+    ...            "signed the landmark agreement on Wednesday.", at_head=True)
+    []
+    >>> name_spans("What is the name of the treaty signed in Pyongyang?", "Kim Jong Un signed "
+    ...            "a decree ratifying the treaty with Russia.", at_head=True)
+    []
     """
     m = _NAME_OF.search(question) or _CALLED.search(question) or _NAME_OWNED.search(question)
     head = m.group(1).split()[-1].lower() if m else ""
@@ -188,7 +214,13 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
                                        or r.group(0).endswith(" " + p) for p in persons))]
     words = list(re.finditer(r"[\w'’-]+|[^\w\s]", sentence))
     at = [i for i, w in enumerate(words) if head and w.group(0).lower().startswith(head[:5])]
+    if at_head:  # the head noun itself ("officially" is not "official"), not a person's: "South
+        # Korean officials" gives their country, not a name
+        at = [i for i in at if terms(words[i].group(0)) == terms(head)
+              and head not in _PERSON_HEAD]
     if not at:  # a paraphrase: any name, but not one partly the question's own ("Welcome Putin")
+        if at_head:
+            return []
         return [r.group(0) for r in runs if not own & _run_words(r.group(0))]
     out = []
     for r in runs:
@@ -201,7 +233,11 @@ def name_spans(question: str, sentence: str, persons: frozenset[str] = frozenset
                     and not any(w.group(0).lower() in _OTHER for w in between)
                     # a name right before a plural head classifies them ("a pair of Pungsan
                     # dogs"): it is no name of theirs
-                    and not (head.endswith("s") and h == idx[-1] + 1)):
+                    and not (head.endswith("s") and h == idx[-1] + 1)
+                    # next to the head itself: before it, or after it and a linking word ("the
+                    # state ideology of Juche"), not across a verb ("Kim signed the agreement")
+                    and not (at_head and not all(w.group(0).lower() in _LINKING
+                                                 for w in between))):
                 out.append(r.group(0))
                 break
     return out

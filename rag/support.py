@@ -55,6 +55,9 @@ class Support:
     # the sentence's window names the subject the question asks about ("What was China's
     # reaction …?": `subject_missing`), or the question names none
     subject_named: bool = True
+    # for "What is the name of X?" / "What is X called?": the name the sentence puts next to
+    # X's own head noun ("the “Treaty on Comprehensive Strategic Partnership …”"), if any
+    name_at_head: str | None = None
     probability: float = 0.0  # P(answers), set by `ExtractiveAnswerer.rank`
 
     @property
