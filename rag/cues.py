@@ -46,6 +46,13 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"domains|aspects|dimensions)\b(?!\s+of\s+(?-i:[A-Z]))|"
                          r"как(?:ие|ую|ой|ая)\s+(?:\w+\s+)?сфер\w*|(?:어떤|어느|무슨)\s*분야",
                          re.I)),
+    # "How quickly must one side help …?", "How fast is the limousine?": how soon (without
+    # delay, promptly) or a speed; "must provide military assistance" says neither
+    ("speed", re.compile(r"\bhow\s+(?:quickly|fast|soon|promptly|rapidly|swiftly|speedily)\b|"
+                         r"\b(?:top|maximum|what)\s+speed\b|\bhow\s+long\s+(?:do|does|did|would|"
+                         r"will)\s+\w+\s+have\s+to\s+(?:help|respond|react|act)\b|"
+                         r"(?:как|насколько)\s+(?:быстро|скоро|срочно)|скорост|"
+                         r"얼마나\s*(?:빨리|신속|빠르)|속도", re.I)),
     ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
                            r"distance|how far|area|wide|width)\b", re.I)),
     # "Which city / region …": a named locality, placed as one ("in Pyongyang", "the Kursk
@@ -161,6 +168,13 @@ _CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d{
 _MEASURE = re.compile(r"\b\d[\d,.]*\s*(?:kg|kilo(?:gram)?s?|tonnes?|tons?|pounds?|lbs?|grams?|km|"
                       r"kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|inch(?:es)?|square)\b",
                       re.I)
+# how soon, or a speed — not "were not immediately clear"
+_SPEED = re.compile(r"\bwithout (?:any )?delay\b|(?<!not )\bimmediate(?:ly)?\b|\bat once\b|"
+                    r"\bright away\b|\bpromptly\b|\bswift(?:ly)?\b|\bquick(?:ly)?\b|"
+                    r"\brapid(?:ly)?\b|\binstant(?:ly)?\b|\bas soon as\b|"
+                    r"\bwithin\s+(?:\d+|a|an|one|two|three|24|48|72)\s+(?:hours?|days?|weeks?|minutes?)\b|"
+                    r"\b\d[\d,.]*\s*(?:km/h|kph|mph|knots|kilomet(?:er|re)s? (?:per|an) hour|"
+                    r"miles (?:per|an) hour)", re.I)
 ATTRIBUTE_TYPES = frozenset(name for name, _ in _ATTRIBUTE_CUES)
 
 
@@ -249,6 +263,9 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
     ['security, trade, investment, and cultural ties']
     >>> find_typed("areas", "South Korea, Ukraine, and Western countries objected.")
     []
+    >>> find_typed("speed", "The other side provides assistance without delay."), find_typed(
+    ...     "speed", "The details were not immediately clear; the other must provide assistance.")
+    (['without delay'], [])
     """
     if kind is None:
         return []
@@ -260,7 +277,8 @@ def find_typed(kind: str | None, sentence: str) -> list[str]:
         return []  # `rag.names`
     pattern = {"article": _ARTICLE, "count": _COUNT, "date": _DATE, "day": _DAY,
                "weekday": _WEEKDAY, "year": _YEAR, "person": _PERSON, "place": _PLACE,
-               "colour": _COLOUR, "age": _AGE, "clock": _CLOCK, "measure": _MEASURE}[kind]
+               "colour": _COLOUR, "age": _AGE, "clock": _CLOCK, "measure": _MEASURE,
+               "speed": _SPEED}[kind]
     out = []
     for m in pattern.finditer(sentence):
         span = (m.group(1) if kind in ("place", "person") else m.group(0)).strip()

@@ -1038,3 +1038,15 @@ def test_the_name_next_to_the_asked_noun_answers_a_name_question(engine: QAEngin
     ans = engine.ask("What is the name of the official in Yoon Suk Yeol's office who talked to "
                      "the press?")
     assert ans.confidence != "answer", ans.answer
+
+
+def test_how_fast_needs_how_soon_or_a_speed(engine: QAEngine) -> None:
+    """"What's the top speed of an Aurus limousine?" (off-topic: no article gives one) was answered
+    with the sentence about the leaders taking turns driving it. "How fast / how quickly / top
+    speed" now asks how soon ("without delay", "promptly") or a speed (km/h, mph): a sentence
+    holding neither does not answer it, one holding it does."""
+    ans = engine.ask("What's the top speed of an Aurus limousine?")
+    assert ans.confidence != "answer", ans.answer
+    ans = engine.ask("How quickly must one side help the other if it is invaded?")
+    assert ans.confidence == "answer", ans.answer
+    assert re.search(r"promptly|without delay|immediate", ans.citations[0].quote), ans.answer
