@@ -604,7 +604,8 @@ _SUBJECT = re.compile(r"^\W*(?i:and\s+)?(?i:what|how)(?:\s+[a-z]+){0,2}?\s+"
                       r"(?i:(?:view|regard|perceive|respond|react|claim|call|announce|warn|accuse|"
                       r"want|offer|consider|threaten|intend)(?:ed)?|(?:describe|provide)d?|"
                       r"say|said|think|thought|see|seen|reply|replied|feel|felt|supply|supplied|"
-                      r"send|sent|give|given|do|done|plan(?:ned)?)\b|"
+                      r"send|sent|give|given|do|done|plan(?:ned)?|take|took|taken|"
+                      r"(?:greet|welcome|receive|handle|answer|view)(?:e?d)?)\b|"
                       r"^\W*(?:Is|Are|Was|Were|Does|Do|Did|Will|Has|Have|Can|Could|Would)\s+"
                       r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?!and\b|or\b)[a-z]")
 
@@ -653,6 +654,8 @@ def capital_as_country(question: str) -> str:
     'What did Russia say about it?'
     >>> capital_as_country("How does Seoul see the treaty?")
     'How does South Korea see the treaty?'
+    >>> capital_as_country("How did Beijing take the news?")
+    'How did China take the news?'
     >>> capital_as_country("What evidence did Kyiv say it found?")
     'What evidence did Ukraine say it found?'
     >>> capital_as_country("How has Beijing, Pyongyang's ally, reacted to the deal?")

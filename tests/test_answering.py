@@ -1050,3 +1050,11 @@ def test_how_fast_needs_how_soon_or_a_speed(engine: QAEngine) -> None:
     ans = engine.ask("How quickly must one side help the other if it is invaded?")
     assert ans.confidence == "answer", ans.answer
     assert re.search(r"promptly|without delay|immediate", ans.citations[0].quote), ans.answer
+
+
+def test_a_capital_taking_the_news_is_its_country(engine: QAEngine) -> None:
+    """"How did Beijing take the news?" got "nothing relevant": the capital is read as its
+    country only as the subject of a verb of reaction, and "take" was not one. Now it is (with
+    greet, welcome, receive, handle, answer, view), and China's muted response is shown."""
+    ans = engine.ask("How did Beijing take the news?")
+    assert ans.citations and "China’s response" in ans.citations[0].quote, ans.answer
