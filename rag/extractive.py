@@ -147,13 +147,21 @@ class ExtractiveAnswerer:
                 return self._build(question, self._naming(items, retrieval),
                                    corroborating=False, listed=True)
         best = (next((s for s in supports if self.accept(s)), None)
-                or self._sole_on_subject(standalone, supports) or _sole_name(supports))
+                or self._sole_on_subject(standalone, supports) or _sole_name(supports)
+                or self._announcing(supports))
         if best is None:
             per_entity = self._per_entity(retrieval)
             if per_entity:
                 return self._build(question, self._naming(per_entity, retrieval),
                                    corroborating=False)
             return self._closest_or_none(q, retrieval, measured, supports)
+        if announces(best.hit.text):  # "Reactions … have been varied.": what follows answers
+            after = retrieval.paragraph_after(best.hit)[:self.cal.max_list_items]
+            if after:
+                return self._build(question, [best, *(self.support(standalone, retrieval, h,
+                                                                   asked=question)
+                                                      for h in after)],
+                                   corroborating=False, listed=True, intro=True)
         same, related = self._corroborating(best, supports, retrieval)
         return self._build(question, self._naming([best, *same, *related], retrieval),
                            corroborating=True,
@@ -196,6 +204,17 @@ class ExtractiveAnswerer:
         if all(o.hit is first or joined(first, o.hit) or joined(o.hit, first) for o in ok):
             return ok[0]
         return None
+
+    def _announcing(self, supports: Sequence[Support]) -> Support | None:
+        """The most probable sentence when it announces what its paragraph goes on to say
+        (`announces`: "Reactions to the agreement have been varied." for "How did the world
+        react to the pact?", P 0.20), passes the checks, holds a term of the question and
+        reaches the full-match bar: the sentences after it are the answer."""
+        top = supports[0] if supports else None
+        if (top is None or not announces(top.hit.text) or not top.checks_ok
+                or top.own_coverage <= 0 or top.probability < self.cal.full_match_probability):
+            return None
+        return top
 
     def _list(self, supports: Sequence[Support], r: Retrieval) -> list[Support]:
         """Distinct supported items for a list question: one per independent source and fact,
@@ -303,9 +322,10 @@ class ExtractiveAnswerer:
         return out
 
     def _build(self, question: str, chosen: list[Support], corroborating: bool,
-               related: int = 0, listed: bool = False) -> Answer:
+               related: int = 0, listed: bool = False, intro: bool = False) -> Answer:
         """`chosen[1:]` either corroborate `chosen[0]` (the last `related` ones are only close to
-        it, not the same fact) or answer other parts of the question (`listed`: one bullet each)."""
+        it, not the same fact) or answer other parts of the question (`listed`: one bullet each;
+        `intro`: but the first, which announces the others)."""
         same = chosen[:len(chosen) - related]
         clusters = {s.hit.cluster for s in same if corroborating}
         also = max(len(clusters) - 1, 0)
@@ -315,7 +335,8 @@ class ExtractiveAnswerer:
         if corroborating:
             text = self._text(chosen[0], same, chosen[len(same):])
         elif listed:
-            text = "\n".join(f"- “{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen))
+            text = "\n".join(f"{'' if intro and i == 0 else '- '}“{s.hit.text}” [{i + 1}]"
+                             for i, s in enumerate(chosen))
         else:
             text = "\n".join(f"“{s.hit.text}” [{i + 1}]" for i, s in enumerate(chosen))
         return Answer(question=question, answer=text, abstained=False, backend=self.name,
@@ -404,6 +425,28 @@ _ATTRIBUTED = re.compile(r"^[“\"].*[,.!?…][”\"]\s+(?:(?P<who>[A-Z][\w'’-
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")  # not a headline or a caption
 # the treaty this chatbot is about, in Russian and Korean: a question naming it is on-topic
 _TREATY_WORD = re.compile(r"договор|пакт|соглашени|조약|협정", re.I)
+
+
+# a sentence that only announces what its paragraph goes on to say: "Reactions to the agreement
+# have been varied.", "The pact has several provisions:", "… include the following."
+_ANNOUNCING = re.compile(r"^[^,;]{0,80}\b(?:have|has|had|were|was|are|is)\s+(?:been\s+)?"
+                         r"(?:varied|mixed|divided|diverse|many|several|numerous|manifold)"
+                         r"[.!]?[\"”’']?\s*$|:\s*$|\bthe\s+following\W*$", re.I)
+
+
+def announces(sentence: str) -> bool:
+    """`sentence` announces the ones after it in its paragraph and says nothing itself.
+
+    >>> announces("Reactions to the agreement have been varied.")
+    True
+    >>> announces("The treaty has three main provisions:")
+    True
+    >>> announces("Japan has expressed “grave concerns” regarding Putin’s openness.")
+    False
+    >>> announces("Crowds lining the streets were many, waving flags and flowers.")
+    False
+    """
+    return bool(_ANNOUNCING.search(sentence))
 
 
 def _sole_name(supports: Sequence[Support]) -> Support | None:

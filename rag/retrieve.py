@@ -96,6 +96,9 @@ class Retrieval:
     # sentences of documents that address AI assistants (`HybridRetriever.tainted`) that would
     # have ranked among the hits by their cosine: never retrieved, only counted for the notice
     withheld: tuple[str, ...] = ()
+    # the sentences after a hit in its paragraph, in order (`HybridRetriever.paragraph_after`):
+    # what a sentence announcing them ("Reactions … have been varied.") is answered by
+    paragraph_after: Callable[[Hit], list[Hit]] = field(default=lambda hit: [])
 
     def similarity(self, a: Hit, b: Hit) -> float:
         """Cosine of two retrieved sentences (unit vectors)."""
@@ -153,6 +156,27 @@ def neighbours(metas: list[dict[str, Any]]) -> list[tuple[int, ...]]:
     return [tuple(at[k] for k in ((m["doc_id"], int(m["position"]) - 1),
                                   (m["doc_id"], int(m["position"]) + 1)) if k in at)
             for m in metas]
+
+
+def _same_paragraph(text: str, meta: Mapping[str, Any], nxt: str,
+                    nxt_meta: Mapping[str, Any]) -> bool:
+    """Whether sentence `nxt` follows `text` in one paragraph: what stands between them (read
+    off `text`'s window, a verbatim slice of the document) is spaces only.
+
+    >>> a = {"start": 0, "end": 14, "window": "Kim met Putin. They signed.\\n\\nLater."}
+    >>> _same_paragraph("Kim met Putin.", a, "They signed.", {"start": 15, "end": 27})
+    True
+    >>> b = {"start": 15, "end": 27, "window": "Kim met Putin. They signed.\\n\\nLater."}
+    >>> _same_paragraph("They signed.", b, "Later.", {"start": 29, "end": 35})
+    False
+    """
+    gap = int(nxt_meta["start"]) - int(meta["end"])
+    window = str(meta.get("window", ""))
+    at = window.find(text)
+    if at < 0 or not 0 <= gap <= 3:
+        return False
+    after = window[at + len(text):]
+    return not after[:gap].strip(" ") and after[gap:].startswith(nxt)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -396,7 +420,8 @@ class HybridRetriever:
         return Retrieval(question, ranked_hits[:top_k], qvec, qterms, self.stats, vectors,
                          *self.sim_stats(qvec), places=self.places, persons=self.persons,
                          phrase_similarity=self.phrase_similarity,
-                         reserve=ranked_hits[top_k:], withheld=self.withheld(qvec, top_k, only))
+                         reserve=ranked_hits[top_k:], withheld=self.withheld(qvec, top_k, only),
+                         paragraph_after=self.paragraph_after)
 
     def _listing_slot(self, hits: list[Hit], qvec: np.ndarray, top_k: int,
                       only: frozenset[str]) -> list[Hit]:
@@ -474,6 +499,27 @@ class HybridRetriever:
                     found[meta["doc_id"]] = (Hit.from_metadata(self.ids[i], self.texts[i], meta),
                                              line)
             return [found[doc] for doc in sorted(found)]
+
+    def paragraph_after(self, hit: Hit, limit: int = 6) -> list[Hit]:
+        """Up to `limit` sentences that follow `hit` in its paragraph, in order, as Hits (read
+        from memory): each next sentence of the document while the text between the two (read
+        off the earlier one's window) holds no line break."""
+        with self._lock:
+            row = self.row.get(hit.node_id)
+            if row is None:
+                return []
+            at = {(m["doc_id"], int(m["position"])): i for i, m in enumerate(self.metas)
+                  if m["doc_id"] == hit.doc_id}
+            out: list[Hit] = []
+            pos = self._position(row)
+            while len(out) < limit and (hit.doc_id, pos + 1) in at:
+                nxt = at[(hit.doc_id, pos + 1)]
+                if not _same_paragraph(self.texts[row], self.metas[row], self.texts[nxt],
+                                       self.metas[nxt]):
+                    break
+                out.append(Hit.from_metadata(self.ids[nxt], self.texts[nxt], self.metas[nxt]))
+                row, pos = nxt, pos + 1
+            return out
 
     def _position(self, row: int) -> int:
         return int(self.metas[row]["position"])

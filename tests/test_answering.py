@@ -1058,3 +1058,22 @@ def test_a_capital_taking_the_news_is_its_country(engine: QAEngine) -> None:
     greet, welcome, receive, handle, answer, view), and China's muted response is shown."""
     ans = engine.ask("How did Beijing take the news?")
     assert ans.citations and "China’s response" in ans.citations[0].quote, ans.answer
+
+
+@pytest.mark.parametrize("question", ["What was the international reaction to the treaty?",
+                                      "How did the world react to the pact?"])
+def test_a_sentence_announcing_its_paragraph_is_answered_by_it(engine: QAEngine,
+                                                               question: str) -> None:
+    """Both were answered with "Reactions to the agreement have been varied." alone (or a closest
+    reply led by it): a sentence that says nothing but that the next ones will. It is now the
+    answer's first line, and the sentences after it in its paragraph — Japan's grave concerns,
+    the silence of South Korea and the White House, China's muted response — follow, one
+    bullet each, each cited; none from the next paragraph."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer", ans.answer
+    quotes = [c.quote for c in ans.citations]
+    assert quotes[0] == "Reactions to the agreement have been varied.", ans.answer
+    assert any("grave concerns" in q for q in quotes[1:]), ans.answer
+    assert any("China’s response" in q for q in quotes[1:]), ans.answer
+    assert not any("particularly alarmed" in q for q in quotes), ans.answer
+    assert ans.answer.splitlines()[1].startswith("- “Japan"), ans.answer
