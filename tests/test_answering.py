@@ -1077,3 +1077,13 @@ def test_a_sentence_announcing_its_paragraph_is_answered_by_it(engine: QAEngine,
     assert any("China’s response" in q for q in quotes[1:]), ans.answer
     assert not any("particularly alarmed" in q for q in quotes), ans.answer
     assert ans.answer.splitlines()[1].startswith("- “Japan"), ans.answer
+
+
+def test_how_big_a_force_asks_a_number(engine: QAEngine) -> None:
+    """"Roughly how big a force did Pyongyang's ruler dispatch …?" was read as no type at all,
+    and its closest reply quoted the munitions sentence first, without the troop count (only
+    "how big is / was the <group>" asked a number). "How big / large / strong a <group>" asks
+    one too: the sentence with "about 10,000 soldiers" comes first."""
+    ans = engine.ask("Roughly how big a force did Pyongyang's ruler allegedly dispatch to back "
+                     "Moscow's campaign?")
+    assert ans.citations and "10,000 soldiers" in ans.citations[0].quote, ans.answer
