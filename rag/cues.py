@@ -377,8 +377,10 @@ _PACT = (r"(?:the\s+|this\s+|that\s+)?(?:(?!of\b|name\b|title\b)[\w-]+\s+){0,3}?
 _CONTENTS = re.compile(
     rf"^\W*(?:and\s+|so\s+)?(?:what\s+(?:does|did|do)\s+{_PACT}\s+(?:say|cover|include|contain|"
     rf"provide|stipulate|entail|involve)|what(?:\s+is|'s|’s)\s+(?:in\s+)?{_PACT}(?:\s+about)?|"
-    rf"what\s+are\s+the\s+(?:main\s+|key\s+)?(?:points|provisions|terms|clauses)\s+of\s+{_PACT}|"
-    rf"(?:please\s+)?summari[sz]e\s+{_PACT})\W*$", re.I)
+    rf"what\s+are\s+the\s+(?:main\s+|key\s+)?(?:points|provisions|terms|clauses)"
+    rf"(?:\s+of\s+{_PACT})?|"
+    rf"(?:(?:please|can\s+you|could\s+you)\s+)?(?:summari[sz]e|explain|describe|tell\s+me\s+"
+    rf"(?:about|more\s+about))\s+{_PACT})\W*$", re.I)
 
 
 @lru_cache(maxsize=4096)  # a pure function of the question, asked per hit
@@ -394,12 +396,41 @@ def asks_for_list(question: str) -> bool:
     [True, True, True, True, False, False, False]
     >>> [asks_for_list(q) for q in ("What does the treaty cover?", "What is the pact about?",
     ...  "Summarize the agreement", "What does the treaty say about Ukraine?",
-    ...  "What is the name of the treaty?")]
-    [True, True, True, False, False]
+    ...  "What is the name of the treaty?", "What are the key points?",
+    ...  "Tell me about the treaty", "Tell me about the treaty's critics")]
+    [True, True, True, False, False, True, True, False]
     """
     return bool(_LIST_NOUN.search(question) or _LIST_REACT.search(question)
                 or _TWO_PARTS.search(question) or _BOTH.search(question)
                 or _CONTENTS.match(question))
+
+
+def asks_contents(question: str) -> bool:
+    """The question asks what the pact holds, whole ("What does the treaty cover?", "Tell me
+    about the treaty"): its items are the sentences stating a provision (`states_provision`).
+
+    >>> asks_contents("Tell me about the treaty"), asks_contents("Who signed the treaty?")
+    (True, False)
+    """
+    return bool(_CONTENTS.match(question))
+
+
+# a sentence stating what the pact provides: "includes a clause", "obligates both parties",
+# "provides … for mutual assistance", "the pact states that", "encompassing security, trade …"
+_PROVISION = re.compile(r"\b(?:includ(?:es|ing)|provid(?:es|ing)|stipulat\w+|obligat\w+|requir\w+|"
+                        r"commit(?:s|ting)?|pledg\w+|encompass\w*|covers?|(?:states|says) that|"
+                        r"clause|provision|under which|agrees? to|will undertake)\b", re.I)
+
+
+def states_provision(sentence: str) -> bool:
+    """`sentence` states something the pact provides.
+
+    >>> states_provision("The agreement also includes a clause that neither country will sign")
+    True
+    >>> states_provision("The pact marks Putin's first visit to North Korea in 24 years.")
+    False
+    """
+    return bool(_PROVISION.search(sentence))
 
 
 _AUX = (r"(?:is|was|are|were|does|did|do|has|have|had|would|will|can|could|should|might|must|"

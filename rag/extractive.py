@@ -33,7 +33,13 @@ from dataclasses import replace
 from treaty_qa.rag.calibration import Calibration
 from treaty_qa.rag.clauses import asked_verb
 from treaty_qa.rag.corroborate import same_fact
-from treaty_qa.rag.cues import asks_advice, asks_for_list, numbers
+from treaty_qa.rag.cues import (
+    asks_advice,
+    asks_contents,
+    asks_for_list,
+    numbers,
+    states_provision,
+)
 from treaty_qa.rag.measure import Meter
 from treaty_qa.rag.models import Answer, Citation, Hit, StreamItem
 from treaty_qa.rag.names import countries, names_in
@@ -86,7 +92,13 @@ class ExtractiveAnswerer:
         return s.checks_ok and s.probability >= (self.cal.full_match_probability if full_match
                                                  else self.cal.direct_probability)
 
-    def _list_item(self, s: Support) -> bool:
+    def _list_item(self, s: Support, contents: bool = False) -> bool:
+        """An item of a list answer; of what the pact holds (`contents`), a sentence stating a
+        provision, from the full-match bar ("Tell me about the treaty" is worded like no
+        sentence: each provision's probability is low)."""
+        if contents:
+            return (s.checks_ok and states_provision(s.hit.text)
+                    and s.probability >= self.cal.full_match_probability)
         return s.checks_ok and s.probability >= self.cal.list_probability
 
     def _close(self, supports: Sequence[Support], latin: bool, question: str) -> bool:
@@ -142,7 +154,7 @@ class ExtractiveAnswerer:
         if asks_advice(standalone):  # no report recommends: at most the closest passages
             return self._closest_or_none(q, retrieval, measured, supports)
         if asks_for_list(question):  # the user's own words (not a follow-up's history)
-            items = self._list(supports, retrieval)
+            items = self._list(supports, retrieval, contents=asks_contents(question))
             if len(items) >= 2:
                 return self._build(question, self._naming(items, retrieval),
                                    corroborating=False, listed=True)
@@ -216,14 +228,16 @@ class ExtractiveAnswerer:
             return None
         return top
 
-    def _list(self, supports: Sequence[Support], r: Retrieval) -> list[Support]:
+    def _list(self, supports: Sequence[Support], r: Retrieval,
+              contents: bool = False) -> list[Support]:
         """Distinct supported items for a list question: one per independent source and fact,
-        most probable first (Latin-script questions: the scorer can judge each item)."""
+        most probable first (Latin-script questions: the scorer can judge each item);
+        `contents`: what the pact holds (`_list_item`)."""
         if not supports or supports[0].coverage < 0:
             return []
         picked: list[Support] = []
         for s in supports:
-            if not self._list_item(s) or any(s.hit.cluster == p.hit.cluster and
+            if not self._list_item(s, contents) or any(s.hit.cluster == p.hit.cluster and
                                               r.similarity(s.hit, p.hit) >= 0.9
                                               for p in picked):
                 continue

@@ -1087,3 +1087,16 @@ def test_how_big_a_force_asks_a_number(engine: QAEngine) -> None:
     ans = engine.ask("Roughly how big a force did Pyongyang's ruler allegedly dispatch to back "
                      "Moscow's campaign?")
     assert ans.citations and "10,000 soldiers" in ans.citations[0].quote, ans.answer
+
+
+@pytest.mark.parametrize("question", ["Tell me about the treaty", "Can you explain the pact?"])
+def test_tell_me_about_the_treaty_lists_its_provisions(engine: QAEngine, question: str) -> None:
+    """"Tell me about the treaty" was a closest reply and "Can you explain the pact?" one
+    sentence: asked whole, what the pact holds is a list of the sentences stating a provision
+    (includes a clause, obligates, provides …), each cited; no sentence is worded like such a
+    question, so they are taken from the full-match bar, not the list bar."""
+    ans = engine.ask(question)
+    assert ans.confidence == "answer", ans.answer
+    assert len(ans.citations) >= 2 and ans.answer.startswith("- “"), ans.answer
+    assert all(re.search(r"includ|provid|stipulat|obligat|clause|states that|commit|requir",
+                         c.quote) for c in ans.citations), ans.answer
