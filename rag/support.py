@@ -638,7 +638,9 @@ CAPITALS = {"Washington": "the United States", "Seoul": "South Korea", "Pyongyan
             "Moscow": "Russia", "the Kremlin": "Russia", "Kremlin": "Russia", "Beijing": "China",
             "Tokyo": "Japan", "Kyiv": "Ukraine", "Kiev": "Ukraine", "London": "Britain",
             "Paris": "France", "Berlin": "Germany", "Hanoi": "Vietnam", "Tehran": "Iran",
-            "Minsk": "Belarus", "Ankara": "Turkey", "New Delhi": "India", "Brussels": "the EU"}
+            "Minsk": "Belarus", "Ankara": "Turkey", "New Delhi": "India", "Brussels": "the EU",
+            # a short form of a country's name
+            "America": "the United States"}
 
 
 def capital_as_country(question: str) -> str:
@@ -654,6 +656,8 @@ def capital_as_country(question: str) -> str:
     'What did Russia say about it?'
     >>> capital_as_country("How does Seoul see the treaty?")
     'How does South Korea see the treaty?'
+    >>> capital_as_country("How did America respond to the treaty?")
+    'How did the United States respond to the treaty?'
     >>> capital_as_country("How did Beijing take the news?")
     'How did China take the news?'
     >>> capital_as_country("What evidence did Kyiv say it found?")

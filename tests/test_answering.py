@@ -1100,3 +1100,12 @@ def test_tell_me_about_the_treaty_lists_its_provisions(engine: QAEngine, questio
     assert len(ans.citations) >= 2 and ans.answer.startswith("- “"), ans.answer
     assert all(re.search(r"includ|provid|stipulat|obligat|clause|states that|commit|requir",
                          c.quote) for c in ans.citations), ans.answer
+
+
+def test_america_is_the_united_states(engine: QAEngine) -> None:
+    """"How did America respond to the treaty?" was a closest reply led by a sentence on the
+    treaty's obligations: no article says "America". Like a capital the articles never use, the
+    short name is read as the country they name."""
+    ans = engine.ask("How did America respond to the treaty?")
+    assert ans.confidence == "answer", ans.answer
+    assert "The United States" in ans.citations[0].quote, ans.answer
