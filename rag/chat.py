@@ -49,7 +49,7 @@ from treaty_qa.rag.clauses import (
     parse_question,
     split_subject,
 )
-from treaty_qa.rag.cues import answer_type
+from treaty_qa.rag.cues import PACT_NOUNS, answer_type
 from treaty_qa.rag.terms import STOPWORDS
 
 _REFERS = re.compile(
@@ -63,7 +63,7 @@ _BARE = re.compile(rf"({WH}(?:\s+(?:exactly|precisely|then|again|not|else))?)\W*
 _PREP = re.compile(r"(in|at|on|to|from|for|with|during|after|before|near)\s+(.+)", re.I)
 _CHATTER = frozenset("thanks thank hello hi hey please really great cool interesting sure wow "
                      "ok okay yes".split())
-_TREATY = frozenset({"treaty", "pact", "agreement", "deal", "accord"})
+_TREATY = frozenset(PACT_NOUNS)
 def is_followup(question: str) -> bool:
     """Whether `question` may refer to earlier turns: it has a referring word or a lead-in
     ("And …", "What about …"), or it is three words or fewer.

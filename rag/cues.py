@@ -370,8 +370,11 @@ _LIST_REACT = re.compile(r"^\W*(?:and\s+)?how\s+(?:did|do|does|have|has)\s+.+?\b
                          re.I)
 _TWO_PARTS = re.compile(r"\w.*?(?:,\s*|\s+)and\s+(?:when|where|who|what|which|how)\b", re.I)
 _BOTH = re.compile(r"\beach (?:side|party|country|other)\b|\bboth\b", re.I)
+# the English words for a pact, shared by the follow-up resolver (`rag.chat`), the checks
+# (`rag.support`) and the cues here
+PACT_NOUNS = ("treaty", "pact", "agreement", "deal", "accord")
 _PACT = (r"(?:the\s+|this\s+|that\s+)?(?:(?!of\b|name\b|title\b)[\w-]+\s+){0,3}?"
-         r"(?:treaty|pact|agreement|deal|accord)")
+         rf"(?:{'|'.join(PACT_NOUNS)})")
 # what the pact holds, asked whole: "What does the treaty say?", "What is the pact about?",
 # "What are the main points of the agreement?", "Summarize the treaty"
 _CONTENTS = re.compile(

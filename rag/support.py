@@ -26,7 +26,7 @@ from treaty_qa.rag.clauses import (
     parse_question,
     verb_forms,
 )
-from treaty_qa.rag.cues import asked_noun
+from treaty_qa.rag.cues import PACT_NOUNS, asked_noun
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import countries, names_in
 from treaty_qa.rag.scripts import others_named
@@ -235,8 +235,9 @@ def gap_not_length(question: str, spans: Sequence[str], sentence: str) -> bool:
 
 
 # a pact by any of its names, and a question's marks of an earlier one than the 2024 treaty
-_PACT_WORD = re.compile(r"\b(?:treaty|treaties|pacts?|agreements?|accords?|deals?|arrangements?|"
-                        r"alliances?)\b", re.I)
+# (any word for a pact, singular or plural, and the looser "arrangement", "alliance")
+_PACT_WORD = re.compile(rf"\b(?:treaties|(?:{'|'.join(PACT_NOUNS)}|arrangement|alliance)s?)\b",
+                        re.I)
 _EARLIER = re.compile(r"\b(?:older|earlier|old|previous|prior|original|former|Cold War|"
                       r"Soviet)\b", re.I)
 _DATED_THING = re.compile(
