@@ -352,6 +352,23 @@ def states_future(sentence: str) -> bool:
     return bool(_FUTURE_S.search(sentence))
 
 
+# "How long has the Kim family ruled?": a duration up to now, which "since <a time or an
+# event>" gives as well as a number of years
+_UP_TO_NOW = re.compile(r"\bhow\s+long\s+(?:has|have)\b", re.I)
+_SINCE = re.compile(r"\bsince\s+(?:(?:its|the|their|his|her|a|an)\s+)?(?:\d{4}\b|[\w-]+)")
+
+
+def since_spans(question: str, sentence: str) -> list[str]:
+    """For a question asking how long something has gone on, the "since …" spans of `sentence`.
+
+    >>> s = "The Kim family has ruled North Korea since its founding by Kim Il Sung."
+    >>> since_spans("How long has the Kim family ruled?", s), since_spans("How long did it last?",
+    ...                                                                   s)
+    (['since its founding'], [])
+    """
+    return [m.group(0) for m in _SINCE.finditer(sentence)] if _UP_TO_NOW.search(question) else []
+
+
 def quantity_noun(span: str) -> str:
     """The counted noun of a quantity span, lower-cased ("10,000 soldiers" → "soldiers")."""
     return span.split()[-1].lower() if span.split() else ""

@@ -24,6 +24,7 @@ from treaty_qa.rag.cues import (
     is_duration_unit,
     numbers,
     quantity_noun,
+    since_spans,
     states_future,
 )
 from treaty_qa.rag.models import Hit
@@ -132,6 +133,8 @@ class Meter:
                  [s for s in find_typed(kind, hit.text)
                   if not named_in(s, kind, question) and not (kind == "person" and (
                       s in countries() or s in r.places))])
+        if kind == "count":  # "How long has the Kim family ruled?" → "… since its founding"
+            spans = [*spans, *since_spans(asked or question, hit.text)]
         q_nums = numbers(question) - {n for n in numbers(question) if len(n) == 4}  # years aside
         evidence = f"{hit.heading or ''} {hit.window}"
         ents = entities(question) if comparable else []

@@ -1109,3 +1109,15 @@ def test_america_is_the_united_states(engine: QAEngine) -> None:
     ans = engine.ask("How did America respond to the treaty?")
     assert ans.confidence == "answer", ans.answer
     assert "The United States" in ans.citations[0].quote, ans.answer
+
+
+def test_how_long_has_it_gone_on_is_answered_by_since(engine: QAEngine) -> None:
+    """"How long has the Kim family ruled?" was a closest reply: a "how long" question needed a
+    number of years, and the articles say "… has ruled North Korea … since its founding". A
+    question asking how long something *has* gone on is answered by a "since …" span too; one
+    asking how long something lasted is not ("How long did Putin stay?")."""
+    ans = engine.ask("How long has the Kim family ruled?")
+    assert ans.confidence == "answer", ans.answer
+    assert "since its founding" in ans.citations[0].quote, ans.answer
+    ans = engine.ask("How long did Putin stay?")
+    assert ans.confidence != "answer", ans.answer
