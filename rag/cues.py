@@ -54,7 +54,9 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?:как|насколько)\s+(?:быстро|скоро|срочно)|скорост|"
                          r"얼마나\s*(?:빨리|신속|빠르)|속도", re.I)),
     ("measure", re.compile(r"\b(?:what|how)\b.{0,30}?\b(?:weight|weigh|heavy|length|height|tall|"
-                           r"distance|how far|area|wide|width)\b", re.I)),
+                           r"distance|how far|area|wide|width)\b|"
+                           # "How much does a full-grown Pungsan dog usually weigh?"
+                           r"\bhow much\b.{0,60}?\bweigh\b", re.I)),
     # "Which city / region …": a named locality, placed as one ("in Pyongyang", "the Kursk
     # region"); a sentence saying "within their country" does not name the city
     ("locality", re.compile(r"^\W*(?:(?:and|so|also|then)\s+)?(?:in\s+|at\s+|from\s+|to\s+)?"

@@ -1047,6 +1047,9 @@ def test_how_fast_needs_how_soon_or_a_speed(engine: QAEngine) -> None:
     holding neither does not answer it, one holding it does."""
     ans = engine.ask("What's the top speed of an Aurus limousine?")
     assert ans.confidence != "answer", ans.answer
+    # and "how much … weigh", however far apart, asks a weight, not a count ("a pair of dogs")
+    ans = engine.ask("How much does a full-grown Pungsan dog usually weigh?")
+    assert ans.confidence != "answer", ans.answer
     ans = engine.ask("How quickly must one side help the other if it is invaded?")
     assert ans.confidence == "answer", ans.answer
     assert re.search(r"promptly|without delay|immediate", ans.citations[0].quote), ans.answer
