@@ -1,7 +1,8 @@
 """Regression gate on the held-out dev check (`python -m treaty_qa.evals.heldout`): the 116
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
 `*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i`, the 65 English
-`*_j`, the 70 English `*_k`, and the 75 `*_l` and 80 `*_m` English ones, which no fit reads.
+`*_j`, the 70 English `*_k`, the 75 `*_l` and 80 `*_m` English ones, the 70 `*_n`, 85 `*_o` and
+80 `*_p` English ones and the 80 `*_q` ones (8 Russian/Korean), which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -142,11 +143,11 @@ from treaty_qa.settings import Settings
 # unnamed official's sentence no longer answers it directly: abstain_f 2 -> 1, abstain_g 1 -> 0,
 # abstain_k 2 -> 1 (their Russian wordings still are: the question's own name cannot be read
 # in Cyrillic); nothing else moved.
-ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
-              "other_script_answer_b": (9, 2, 18), "answer_c": (33, 0, 45),
+ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
+              "other_script_answer_b": (9, 2, 18), "answer_c": (34, 0, 45),
               "followup_c": (7, 0, 8),
               "answer_d": (25, 1, 36), "followup_d": (8, 0, 10),
-              "other_script_answer_d": (5, 0, 10), "answer_e": (32, 2, 38),
+              "other_script_answer_d": (5, 0, 10), "answer_e": (33, 2, 38),
               "followup_e": (8, 0, 10),
               "other_script_answer_e": (5, 0, 10),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
@@ -157,7 +158,7 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (9, 0, 20),
-              "answer_h": (29, 2, 36), "followup_h": (8, 0, 10),
+              "answer_h": (30, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (9, 0, 15),
               # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
               # and measured before it (11/0, useful 24; 4 of 24 unanswerable answered directly)
@@ -179,23 +180,31 @@ ANSWERABLE = {"answer_b": (26, 2, 40), "followup_b": (11, 0, 12),
               # then a reaction question brings the quotation a passage introduces, as a speech
               # question does (rag/extractive.py `_SPEECH`): useful 45 ("How did Putin react to
               # NATO letting Ukraine hit targets in Russia?", which prompted it)
-              "answer_l": (31, 2, 45), "followup_l": (7, 0, 10),
+              "answer_l": (32, 2, 45), "followup_l": (7, 0, 10),
               # 18th: the fresh English `_m` questions (25 of them a newcomer's basic ones),
               # measured at 91628d6 (answer 42/3, useful 50; follow-ups 7/1, useful 8; 3 of 15
               # unanswerable answered directly) and daf6078 (the same but 2 of 15); then an
               # office qualified for a country counts in any case ("who is the leader of north
               # korea": 43/2, useful 51)
-              "answer_m": (43, 2, 51), "followup_m": (7, 1, 8),
+              "answer_m": (44, 2, 51), "followup_m": (7, 1, 8),
               # 19th: the fresh English `_n` questions, measured at 334d2de (answer 29/4, useful
               # 39; follow-ups 8/0, useful 10); its questions prompted the session's changes
               # (context before the question, the earlier pact's year, the participle subject):
               # 30/3, useful 41 (one of the 3 is right under a stricter label)
-              "answer_n": (30, 3, 41), "followup_n": (8, 0, 10),
+              "answer_n": (31, 3, 41), "followup_n": (8, 0, 10),
               # 19th: the fresh English `_o` questions, measured at 8cf434d and unchanged since
-              "answer_o": (31, 2, 41), "followup_o": (6, 1, 9),
+              "answer_o": (32, 2, 42), "followup_o": (6, 1, 9),
               # 20th: the fresh English `_p` questions, measured at 10c643e (the session's start)
               # and 02c66fc identically
-              "answer_p": (25, 4, 40), "followup_p": (7, 1, 9)}
+              # 21st: a name next to the asked noun answers a name question ("What's the full
+              # official name of the treaty?", asked in ten sets: closest replies, one without
+              # the evidence): right answer_b 26 -> 27, _c 33 -> 34, _e 32 -> 33, _h 29 -> 30,
+              # _l 31 -> 32, _m 43 -> 44, _n 30 -> 31, _o 31 -> 32 (useful 41 -> 42), _p 25 -> 26
+              "answer_p": (26, 4, 40), "followup_p": (7, 1, 9),
+              # 21st: the fresh `_q` questions (8 of 45 Russian/Korean), measured at 05fe17f (the
+              # session's start: answer 26/5, useful 34; follow-ups 7/0, useful 8) and after the
+              # session's changes, four of which its questions prompted (28/4, useful 37)
+              "answer_q": (28, 4, 37), "followup_q": (7, 0, 8)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -219,7 +228,14 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # Russian ratification law?", "In which building in Pyongyang was the treaty
                 # signed?"; off-topic "what's the weather usually like in Pyongyang in June",
                 # "What's the top speed of an Aurus limousine?" (no lead on any)
-                "abstain_p": 2, "offtopic_p": 2}
+                "abstain_p": 2,
+                # 21st: "What's the top speed of an Aurus limousine?" no longer answered
+                # ("how fast / top speed" asks how soon or a speed): 2 -> 1
+                "offtopic_p": 1,
+                # 21st: `_q` at 05fe17f: 0 of 15 unanswerable, 1 of 10 off-topic ("How much does
+                # a full-grown Pungsan dog usually weigh?", read as a count); 0 after the weight
+                # cue it prompted
+                "abstain_q": 0, "offtopic_q": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -228,7 +244,8 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_f": 0, "other_script_abstain_f": 0, "abstain_g": 0, "other_script_abstain_g": 0,
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
          "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
-         "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0}
+         "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
+         "offtopic_q": 0}
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +258,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
-                                                  + 75 + 80 + 70 + 85 + 80)
+                                                  + 75 + 80 + 70 + 85 + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
