@@ -203,6 +203,7 @@ class Meter:
             typed_question=kind is not None,
             slot=self._slot(asked or question, own),
             subject_named=subject_ok,
+            spans=tuple(spans),
             name_at_head=next(iter(name_spans(asked or question, hit.text, r.persons,
                                               at_head=True)), None) if kind == "name" else None,
         )

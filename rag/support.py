@@ -58,6 +58,7 @@ class Support:
     # for "What is the name of X?" / "What is X called?": the name the sentence puts next to
     # X's own head noun ("the “Treaty on Comprehensive Strategic Partnership …”"), if any
     name_at_head: str | None = None
+    spans: tuple[str, ...] = ()  # the spans of the asked type it holds ("Article 4")
     probability: float = 0.0  # P(answers), set by `ExtractiveAnswerer.rank`
 
     @property

@@ -146,7 +146,7 @@ from treaty_qa.settings import Settings
 ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               "other_script_answer_b": (9, 2, 18), "answer_c": (34, 0, 45),
               "followup_c": (7, 0, 8),
-              "answer_d": (25, 1, 36), "followup_d": (8, 0, 10),
+              "answer_d": (26, 1, 36), "followup_d": (8, 0, 10),
               "other_script_answer_d": (5, 0, 10), "answer_e": (33, 2, 38),
               "followup_e": (8, 0, 10),
               "other_script_answer_e": (5, 0, 10),
@@ -157,7 +157,7 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
-              "other_script_answer_g": (9, 0, 20),
+              "other_script_answer_g": (10, 0, 20),
               "answer_h": (30, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (9, 0, 15),
               # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
@@ -191,7 +191,7 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 39; follow-ups 8/0, useful 10); its questions prompted the session's changes
               # (context before the question, the earlier pact's year, the participle subject):
               # 30/3, useful 41 (one of the 3 is right under a stricter label)
-              "answer_n": (31, 3, 41), "followup_n": (8, 0, 10),
+              "answer_n": (32, 3, 41), "followup_n": (8, 0, 10),
               # 19th: the fresh English `_o` questions, measured at 8cf434d and unchanged since
               "answer_o": (32, 2, 42), "followup_o": (6, 1, 9),
               # 20th: the fresh English `_p` questions, measured at 10c643e (the session's start)
@@ -204,7 +204,10 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 21st: the fresh `_q` questions (8 of 45 Russian/Korean), measured at 05fe17f (the
               # session's start: answer 26/5, useful 34; follow-ups 7/0, useful 8) and after the
               # session's changes, four of which its questions prompted (28/4, useful 37)
-              "answer_q": (28, 4, 37), "followup_q": (7, 0, 8)}
+              # 21st: then the one article every check-passing sentence names answers "Which
+              # article …?" (rag/extractive.py _sole_article): right answer_d 25 -> 26, ru/ko
+              # _g 9 -> 10, answer_n 31 -> 32, answer_q 28 -> 29
+              "answer_q": (29, 4, 37), "followup_q": (7, 0, 8)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
