@@ -39,6 +39,7 @@ from treaty_qa.rag.sections import article_answer, asked_article
 from treaty_qa.rag.support import capital_as_country
 from treaty_qa.rag.terms import normalize
 from treaty_qa.rag.timeline import TimelineEvent, build_timeline
+from treaty_qa.rag.truecase import truecase
 from treaty_qa.settings import Settings
 
 if TYPE_CHECKING:
@@ -272,7 +273,10 @@ class QAEngine:
         if len(q) > limit:
             q = q[:limit]
             notices.append(f"Your question was longer than {limit} characters and was truncated.")
-        past = tuple(h for h in map(clean_question, history) if h)
+        # a name typed in lower case read as the corpus writes it ("has russia ratified …?")
+        q = truecase(q, self.retriever.case_forms)
+        past = tuple(truecase(h, self.retriever.case_forms)
+                     for h in map(clean_question, history) if h)
         if self.answerer is None and self.settings.backend in ("openai", "local"):  # by name
             if self.settings.backend == "local":
                 notices.append(self.startup_notice or NO_LOCAL)

@@ -55,12 +55,13 @@ from treaty_qa.rag.cues import answer_type, find_typed, without_cue_words
 from treaty_qa.rag.datelines import MAX_POSITION, Dateline, dateline
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
-from treaty_qa.rag.names import placed_names, titled_names
+from treaty_qa.rag.names import countries, placed_names, titled_names
 from treaty_qa.rag.outlets import Outlets
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.scripts import without_parties
 from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
+from treaty_qa.rag.truecase import case_forms, with_names
 
 DUPLICATE_COSINE = 0.9
 EXACT_ROWS = 2_000  # embedded corpora up to this many sentences are searched exactly, in memory
@@ -197,6 +198,7 @@ class HybridRetriever:
     # corpus state, replaced as a whole by refresh()
     ids: list[str]
     texts: list[str]
+    case_forms: dict[str, tuple[str, bool]]  # lower-case word → how the corpus writes it
     metas: list[dict[str, Any]]
     vectors: np.ndarray
     row: dict[str, int]
@@ -269,7 +271,9 @@ class HybridRetriever:
                  "tainted": tainted, "clean": clean, "bm25_rows": rows,
                  "listing": [i for i in rows if find_typed("areas", texts[i])],
                  "places": frozenset(n for i in rows for n in placed_names(texts[i])),
-                 "persons": frozenset(n for i in rows for n in titled_names(texts[i])),
+                 "persons": (persons := frozenset(n for i in rows for n in titled_names(texts[i]))),
+                 "case_forms": with_names(case_forms(texts[i] for i in rows),
+                                          [*countries(), *persons]),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms[i] for i in rows), "bm25": bm25, "sim_mu": mu,

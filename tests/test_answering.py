@@ -1137,3 +1137,16 @@ def test_the_one_article_named_answers_which_article(engine: QAEngine) -> None:
     assert ans.citations[0].quote.startswith("Article 4 of the pact"), ans.answer
     ans = engine.ask("Which article of the treaty covers space cooperation?")
     assert ans.confidence != "answer", ans.answer
+
+
+def test_names_typed_in_lower_case_are_read_as_names(engine: QAEngine) -> None:
+    """Typed all in lower case, "has russia ratified the treaty as well?" was answered with "Kim
+    Jong Un signed a decree ratifying the … treaty with Russia" — every check that reads a name
+    by its capital letter skipped it — and "and china?" after "how did japan react to the
+    treaty?" kept Japan's answer. A word the corpus only writes capitalized (or a country's,
+    or a titled person's name) is now read capitalized."""
+    ans = engine.ask("has russia ratified the treaty as well?")
+    assert ans.confidence != "answer" or "Kim Jong Un signed" not in ans.citations[0].quote, \
+        ans.answer
+    ans = engine.ask("and china?", ["how did japan react to the treaty?"])
+    assert ans.citations and "China’s response" in ans.citations[0].quote, ans.answer

@@ -180,13 +180,19 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # then a reaction question brings the quotation a passage introduces, as a speech
               # question does (rag/extractive.py `_SPEECH`): useful 45 ("How did Putin react to
               # NATO letting Ukraine hit targets in Russia?", which prompted it)
-              "answer_l": (32, 2, 45), "followup_l": (7, 0, 10),
+              "answer_l": (33, 2, 45), "followup_l": (7, 0, 10),
               # 18th: the fresh English `_m` questions (25 of them a newcomer's basic ones),
               # measured at 91628d6 (answer 42/3, useful 50; follow-ups 7/1, useful 8; 3 of 15
               # unanswerable answered directly) and daf6078 (the same but 2 of 15); then an
               # office qualified for a country counts in any case ("who is the leader of north
               # korea": 43/2, useful 51)
-              "answer_m": (44, 2, 51), "followup_m": (7, 1, 8),
+              # 21st: LOWERED right 44 -> 43 by reading lower-case names as the corpus writes them
+              # (rag/truecase.py): "when were kim's troops sent to the front line" went from a
+              # right direct answer to a closest reply holding the evidence (P 0.5002 -> 0.4998,
+              # the bar is 0.5); the same change made 4 right answers more and 1 wrong fewer
+              # across the held-out sets (answer_l, followup_m 2, answer_p 2), and on the fresh
+              # `_r` set 3 more right, 1 wrong fewer, 1 unanswerable fewer answered directly
+              "answer_m": (43, 2, 51), "followup_m": (9, 0, 9),
               # 19th: the fresh English `_n` questions, measured at 334d2de (answer 29/4, useful
               # 39; follow-ups 8/0, useful 10); its questions prompted the session's changes
               # (context before the question, the earlier pact's year, the participle subject):
@@ -200,7 +206,8 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # official name of the treaty?", asked in ten sets: closest replies, one without
               # the evidence): right answer_b 26 -> 27, _c 33 -> 34, _e 32 -> 33, _h 29 -> 30,
               # _l 31 -> 32, _m 43 -> 44, _n 30 -> 31, _o 31 -> 32 (useful 41 -> 42), _p 25 -> 26
-              "answer_p": (26, 4, 40), "followup_p": (7, 1, 9),
+              # 21st: then lower-case names read as the corpus writes them: answer_p 26 -> 28
+              "answer_p": (28, 4, 40), "followup_p": (7, 1, 9),
               # 21st: the fresh `_q` questions (8 of 45 Russian/Korean), measured at 05fe17f (the
               # session's start: answer 26/5, useful 34; follow-ups 7/0, useful 8) and after the
               # session's changes, four of which its questions prompted (28/4, useful 37)
