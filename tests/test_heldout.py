@@ -2,7 +2,8 @@
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
 `*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i`, the 65 English
 `*_j`, the 70 English `*_k`, the 75 `*_l` and 80 `*_m` English ones, the 70 `*_n`, 85 `*_o` and
-80 `*_p` English ones and the 80 `*_q` ones (8 Russian/Korean), which no fit reads.
+80 `*_p` English ones, the 80 `*_q` ones (8 Russian/Korean) and the 80 English `*_r` ones, which
+no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -214,7 +215,11 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 21st: then the one article every check-passing sentence names answers "Which
               # article …?" (rag/extractive.py _sole_article): right answer_d 25 -> 26, ru/ko
               # _g 9 -> 10, answer_n 31 -> 32, answer_q 28 -> 29
-              "answer_q": (29, 4, 37), "followup_q": (7, 0, 8)}
+              "answer_q": (29, 4, 37), "followup_q": (7, 0, 8),
+              # 21st: the fresh `_r` questions, measured at 05fe17f and 3514005 identically
+              # (answer 28/6, useful 38; follow-ups 8/1, useful 8), then after the lower-case
+              # names change its wrong answers prompted
+              "answer_r": (30, 5, 39), "followup_r": (9, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -245,7 +250,10 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # 21st: `_q` at 05fe17f: 0 of 15 unanswerable, 1 of 10 off-topic ("How much does
                 # a full-grown Pungsan dog usually weigh?", read as a count); 0 after the weight
                 # cue it prompted
-                "abstain_q": 0, "offtopic_q": 0}
+                "abstain_q": 0, "offtopic_q": 0,
+                # 21st: `_r` 2 at 05fe17f ("who was the interpreter at the putin-kim talks?",
+                # "what gift did putin give kim?"), 1 after the lower-case names change
+                "abstain_r": 1, "offtopic_r": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -255,7 +263,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
          "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
          "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
-         "offtopic_q": 0}
+         "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0}
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +276,7 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
-                                                  + 75 + 80 + 70 + 85 + 80 + 80)
+                                                  + 75 + 80 + 70 + 85 + 80 + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
