@@ -274,8 +274,8 @@ class QAEngine:
             q = q[:limit]
             notices.append(f"Your question was longer than {limit} characters and was truncated.")
         # a name typed in lower case read as the corpus writes it ("has russia ratified …?")
-        q = truecase(q, self.retriever.case_forms)
-        past = tuple(truecase(h, self.retriever.case_forms)
+        q = truecase(q, self.retriever.casing)
+        past = tuple(truecase(h, self.retriever.casing)
                      for h in map(clean_question, history) if h)
         if self.answerer is None and self.settings.backend in ("openai", "local"):  # by name
             if self.settings.backend == "local":

@@ -61,7 +61,7 @@ from treaty_qa.rag.question import Question
 from treaty_qa.rag.scripts import without_parties
 from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
-from treaty_qa.rag.truecase import case_forms, with_names
+from treaty_qa.rag.truecase import Casing, case_forms, with_names
 
 DUPLICATE_COSINE = 0.9
 EXACT_ROWS = 2_000  # embedded corpora up to this many sentences are searched exactly, in memory
@@ -198,7 +198,7 @@ class HybridRetriever:
     # corpus state, replaced as a whole by refresh()
     ids: list[str]
     texts: list[str]
-    case_forms: dict[str, tuple[str, bool]]  # lower-case word → how the corpus writes it
+    casing: Casing  # how the corpus writes the words a user may type in lower case
     metas: list[dict[str, Any]]
     vectors: np.ndarray
     row: dict[str, int]
@@ -272,8 +272,8 @@ class HybridRetriever:
                  "listing": [i for i in rows if find_typed("areas", texts[i])],
                  "places": frozenset(n for i in rows for n in placed_names(texts[i])),
                  "persons": (persons := frozenset(n for i in rows for n in titled_names(texts[i]))),
-                 "case_forms": with_names(case_forms(texts[i] for i in rows),
-                                          [*countries(), *persons]),
+                 "casing": Casing.of(with_names(case_forms(texts[i] for i in rows),
+                                                [*countries(), *persons])),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms[i] for i in rows), "bm25": bm25, "sim_mu": mu,

@@ -10,7 +10,8 @@ no stop word ("us", "may", "will" stay): its most frequent written form is used 
 Vladimir Putin", "North Korea", "Article 4") is restored only before a word restored too: "the
 russian president" keeps its title in lower case, "north korea" is "North Korea".
 
->>> cases = case_forms(["Kim met President Putin in Pyongyang.", "Then the UN met in may."])
+>>> cases = Casing.of(case_forms(["Kim met President Putin in Pyongyang.",
+...                                "Then the UN met in may."]))
 >>> truecase("did putin visit pyongyang in may?", cases)
 'did Putin visit Pyongyang in may?'
 >>> truecase("what did the president say?", cases), truecase("did president putin go?", cases)
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from treaty_qa.rag.terms import STOPWORDS
 
@@ -64,18 +66,33 @@ def with_names(forms: Mapping[str, tuple[str, bool]],
     return out
 
 
-def truecase(question: str, forms: Mapping[str, tuple[str, bool]]) -> str:
+@dataclass(frozen=True)
+class Casing:
+    """The corpus's written forms (`case_forms`, `with_names`) and, built once with them, the
+    pattern finding its names of several words in a question (longest first)."""
+
+    forms: Mapping[str, tuple[str, bool]]
+    phrases: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, forms: Mapping[str, tuple[str, bool]]) -> Casing:
+        phrases = sorted((k for k in forms if " " in k), key=len, reverse=True)
+        pattern = (re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b")
+                   if phrases else None)
+        return cls(forms, pattern)
+
+
+def truecase(question: str, casing: Casing) -> str:
     """`question` with each lower-case word (or name of several words, longest first) the
     corpus only writes capitalized capitalized.
 
-    >>> truecase("how did japan and south korea react?", {"japan": ("Japan", True),
-    ...          "south korea": ("South Korea", True), "south": ("South", False)})
+    >>> truecase("how did japan and south korea react?", Casing.of({"japan": ("Japan", True),
+    ...          "south korea": ("South Korea", True), "south": ("South", False)}))
     'how did Japan and South Korea react?'
     """
-    phrases = sorted((k for k in forms if " " in k), key=len, reverse=True)
-    if phrases:
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b")
-        question = pattern.sub(lambda m: forms[m.group(0)][0], question)
+    forms = casing.forms
+    if casing.phrases is not None:
+        question = casing.phrases.sub(lambda m: forms[m.group(0)][0], question)
     words = list(_LOWER.finditer(question))
     out, at = [], 0
     for i, m in enumerate(words):
