@@ -97,6 +97,11 @@ _TYPE_CUES: list[tuple[str, re.Pattern[str]]] = [
     # "What does Article 4 say?" names its article: it asks what the article says, not which
     ("article", re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:article|section|clause)s?\b"
                            r"(?!\s+(?:\d+|[IVXLC]+)\b)"
+                           # "What part of the U.N.'s founding document …?": a document's part
+                           # (not "what part of the world / city")
+                           r"|\b(?:which|what)\s+(?:part|provision|paragraph)s?\s+of\s+"
+                           r"(?:\S+\s+){0,4}?(?:charter|treaty|pact|agreement|deal|accord|document"
+                           r"|constitution|convention|law)\b"
                            r"|какая статья|какой статьи|какую статью|몇\s*조|어떤 조항|몇 조항",
                            re.I)),
     # "How big is the contingent / was the crowd?": the size of a group is a number of people;

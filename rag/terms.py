@@ -1,8 +1,10 @@
 """Normalization and content terms shared by BM25 and the extractive answerer's coverage checks.
 
 Text is NFKC-normalized, zero-width and bidi control characters are dropped, dotted acronyms are
-joined ("U.N." → "un"), then words are lower-cased and stemmed (Snowball, English). Stop words and
-question words carry no content and are dropped.
+joined ("U.N." → "un"), then words are lower-cased, British spellings read as American ones
+(`american`: "colours" → "colors", "defence" → "defense"; the bundled articles spell the American
+way, people asking often do not) and stemmed (Snowball, English). Stop words and question words
+carry no content and are dropped.
 
 >>> terms("Which U.N. Charter article is cited?")
 ['un', 'charter', 'articl', 'cite']
@@ -34,6 +36,48 @@ s t said says say tell told according did does
 """.split())
 
 
+# British spellings by their roots, only listed words: a rule on endings alone would turn "flour"
+# into "flor", "promise" into "promize" and "genre" into "genter"
+_OUR = re.compile(r"^(arbo|ardo|armo|behavio|cando|clamo|colo|endeavo|favo|flavo|harbo|hono|humo"
+                  r"|labo|neighbo|odo|parlo|rigo|rumo|savio|savo|splendo|tumo|valo|vapo|vigo)"
+                  r"ur(\w*)$")
+_ISE = re.compile(r"^(apolog|author|capital|categor|central|character|civil|critic|democrat"
+                  r"|destabil|emphas|equal|final|formal|global|harmon|ideal|jeopard|legal|legitim"
+                  r"|liberal|local|maxim|memor|militar|minim|mobil|modern|national|natural"
+                  r"|neutral|normal|optim|organ|penal|polar|priorit|privat|public|real|recogn"
+                  r"|scrutin|special|stabil|standard|summar|symbol|sympath|terror|util|visual)"
+                  r"is(e|es|ed|ing|ation|ations|er|ers)$")
+_YSE = re.compile(r"^(anal|catal|paral)ys(e|es|ed|ing)$")
+_TRE = re.compile(r"^(calib|cent|fib|kilomet|lit|lust|meag|met|sab|somb|spect|theat)re(s?)$")
+_CE = re.compile(r"^(defen|licen|offen|preten)ce(s?)$")
+_WORDS = {"programme": "program", "programmes": "programs", "catalogue": "catalog",
+          "travelled": "traveled", "travelling": "traveling", "cancelled": "canceled",
+          "labelled": "labeled", "modelled": "modeled", "counsellor": "counselor",
+          "jewellery": "jewelry", "grey": "gray", "tyre": "tire", "tyres": "tires",
+          "aluminium": "aluminum", "manoeuvre": "maneuver", "manoeuvres": "maneuvers",
+          "practise": "practice", "sceptic": "skeptic", "sceptical": "skeptical",
+          "judgement": "judgment", "acknowledgement": "acknowledgment", "artefact": "artifact",
+          "ageing": "aging", "whilst": "while", "amongst": "among", "fulfil": "fulfill",
+          "enrol": "enroll", "mould": "mold", "moustache": "mustache", "plough": "plow"}
+
+
+@lru_cache(maxsize=8192)
+def american(word: str) -> str:
+    """A lower-case word as American English spells it, when it is a British spelling this
+    module lists (else the word itself): both the articles and the questions are read so.
+
+    >>> [american(w) for w in ["colours", "defence", "recognised", "analyse", "centre", "flour"]]
+    ['colors', 'defense', 'recognized', 'analyze', 'center', 'flour']
+    """
+    if word in _WORDS:
+        return _WORDS[word]
+    for pattern, repl in ((_OUR, r"\1r\2"), (_ISE, r"\1iz\2"), (_YSE, r"\1yz\2"),
+                          (_TRE, r"\1er\2"), (_CE, r"\1se\2")):
+        if pattern.match(word):
+            return pattern.sub(repl, word)
+    return word
+
+
 def normalize(text: str) -> str:
     """Unicode-normalize and remove invisible characters (zero-width, bidi marks).
 
@@ -55,7 +99,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens of normalized text (stop words kept)."""
-    return ["usa" if t == "US" else t.lower() for t in _WORD.findall(normalize(text))]
+    return ["usa" if t == "US" else american(t.lower()) for t in _WORD.findall(normalize(text))]
 
 
 def terms(text: str) -> list[str]:

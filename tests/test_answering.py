@@ -12,6 +12,7 @@ from conftest import CORPUS, engine_with_article, make_settings
 from treaty_qa.errors import InvalidQuestion
 from treaty_qa.index.pipeline import build_index
 from treaty_qa.rag.chat import condense_heuristic
+from treaty_qa.rag.cues import answer_type
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.texts import CLOSEST_TEXT
@@ -1150,3 +1151,25 @@ def test_names_typed_in_lower_case_are_read_as_names(engine: QAEngine) -> None:
         ans.answer
     ans = engine.ask("and china?", ["how did japan react to the treaty?"])
     assert ans.citations and "China’s response" in ans.citations[0].quote, ans.answer
+
+
+def test_british_spellings_are_read_as_the_articles_spell(engine: QAEngine) -> None:
+    """"What colours did the onlookers' tees come in?" shared no word with the articles, which
+    write "colors": it got "nothing relevant". British spellings are read as American ones
+    (`rag.terms.american`) on both sides, so the square's sentence answers."""
+    ans = engine.ask("What colours did the onlookers' tees come in?")
+    assert ans.confidence == "answer", ans.answer
+    assert "red, white, and blue" in ans.citations[0].quote, ans.answer
+
+
+
+def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:
+    """"What part of the United Nations' founding document does the mutual defense clause rest
+    on?" was answered with "… includes a mutual defense clause under which each country
+    agrees to help …", which names no part of any document. "What/which part (provision,
+    paragraph) of <a charter, treaty, document …>" asks for an article, as "which article"
+    does; "what part of the city" does not."""
+    ans = engine.ask("What part of the United Nations' founding document does the mutual "
+                     "defense clause rest on?")
+    assert ans.citations and "Article 51" in ans.citations[0].quote, ans.answer
+    assert answer_type("In what part of the city was Putin welcomed?") != "article"

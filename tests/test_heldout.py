@@ -175,7 +175,9 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # prompted (27/2, useful 41: that one is a closest reply holding the evidence)
               # then a quote lacking the asked verb brings the neighbour holding it even when no
               # neighbour names what it lacks (rag/extractive.py `_naming`): 28/1, useful 42
-              "answer_k": (28, 1, 42), "followup_k": (9, 0, 10),
+              # 22nd: British spellings read as American ones (rag/terms.py `american`): "what
+              # colours were the matching tees worn by onlookers" ("nothing relevant") is right
+              "answer_k": (29, 1, 43), "followup_k": (9, 0, 10),
               # 18th: the fresh English `_l` questions, measured at 91628d6 (answer 31/2, useful
               # 44; follow-ups 7/0, useful 10; 2 of 15 unanswerable answered directly, no lead)
               # then a reaction question brings the quotation a passage introduces, as a speech
