@@ -15,7 +15,7 @@ whether the numbers and named entities of the question occur in it ("Article 3" 
   "How did X respond", two questions in one) gets one bullet per distinct supported item instead.
 - **closest** — not answered directly: up to 3 passages (the 2 most probable sentences, then the
   most probable from a source not shown yet; a sentence whose neighbour was retrieved too is
-  quoted with it), under "Not answered directly — the closest passages are:"; nothing is claimed.
+  quoted with it; none restating a fact already shown), under "Not answered directly — the closest passages are:"; nothing is claimed.
 - **none** — nothing in the corpus is close to the question at all (off-topic).
 
 A typed *lead* ("Article 51 — “…”") is shown only on a direct answer, and only when the span is of
@@ -196,7 +196,7 @@ class ExtractiveAnswerer:
         # (held out: 36 of 371 closest replies quoted one, none held the answer)
         supports = sorted(supports, key=lambda s: (not _SENTENCE_END.search(s.hit.text),
                                                    not s.subject_named))
-        return self._closest(question, supports, followup=q.condensed,
+        return self._closest(question, supports, followup=q.condensed, retrieval=retrieval,
                              speech=asks_speech(standalone))
 
     def _sole_on_subject(self, question: str, supports: Sequence[Support]) -> Support | None:
@@ -265,15 +265,19 @@ class ExtractiveAnswerer:
         return picked
 
     def _closest(self, question: str, supports: Sequence[Support],
-                 followup: bool = False, speech: bool = False) -> Answer:
+                 followup: bool = False, speech: bool = False,
+                 retrieval: Retrieval | None = None) -> Answer:
         """Up to `max_closest` passages, claiming nothing: the `closest_by_probability` most
         probable (`closest_by_probability_followup` for a follow-up), then the most probable
         from a source cluster not shown yet (another outlet's angle: "And what about China?"
         after Japan), then the rest. A chosen sentence whose neighbour in its paragraph was
         retrieved too is quoted with it as one passage (the pair, verbatim), and the
         neighbour's slot goes to the next passage. For a question about what someone said, a
-        passage followed by the quotation it introduces is quoted with it (`quote_after`)."""
+        passage followed by the quotation it introduces is quoted with it (`quote_after`). A
+        candidate stating the same fact as one already chosen (`_restates`: another outlet's
+        "first visit in 24 years") is passed over: its slot goes to something new."""
         passages: list[Hit] = []
+        chosen: list[Hit] = []
         taken: set[str] = set()
         first = (self.cal.closest_by_probability_followup if followup
                  else self.cal.closest_by_probability)
@@ -285,6 +289,10 @@ class ExtractiveAnswerer:
                 if s.hit.node_id in taken or (new_cluster and any(
                         s.hit.cluster == p.cluster for p in passages)):
                     continue
+                if retrieval is not None and any(self._restates(retrieval, c, s.hit)
+                                                 for c in chosen):
+                    continue
+                chosen.append(s.hit)
                 passage, neighbour = with_neighbour(s.hit, [o.hit for o in supports])
                 if speech:
                     passage = quote_after(passage)
@@ -297,6 +305,14 @@ class ExtractiveAnswerer:
         return Answer(question=question, answer="\n".join([CLOSEST_TEXT, *lines]),
                       abstained=True, backend=self.name, citations=citations,
                       confidence="closest")
+
+    def _restates(self, r: Retrieval, a: Hit, b: Hit) -> bool:
+        """`b` states the same fact as `a` (another outlet's report of it): a closest slot
+        for it would show nothing new."""
+        if a.node_id not in r.vectors or b.node_id not in r.vectors:
+            return False
+        return same_fact(a.text, b.text, r.similarity(a, b), self.cal.corroborate_cosine,
+                         self.cal.corroborate_shared_cosine)
 
     def _per_entity(self, r: Retrieval) -> list[Support]:
         """For "How did Japan and China react?": one accepted sentence per named entity, or []

@@ -1173,3 +1173,15 @@ def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:
                      "defense clause rest on?")
     assert ans.citations and "Article 51" in ans.citations[0].quote, ans.answer
     assert answer_type("In what part of the city was Putin welcomed?") != "article"
+
+
+def test_closest_passages_do_not_repeat_one_fact(engine: QAEngine) -> None:
+    """"Сколько людей встречали Путина на площади?" got, among its three closest passages, two
+    outlets' reports that this was Putin's first visit to North Korea in 24 years. A candidate
+    stating the fact of a passage already shown (`same_fact`, as corroboration reads it) gives
+    its slot to the next: the welcome ceremony in the main square."""
+    ans = engine.ask("Сколько людей встречали Путина на площади?")
+    assert ans.confidence == "closest", ans.answer
+    quotes = [c.quote for c in ans.citations]
+    assert sum("in 24 years" in q for q in quotes) <= 1, quotes
+    assert any("welcomed with a ceremony" in q for q in quotes), quotes
