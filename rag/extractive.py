@@ -13,9 +13,10 @@ whether the numbers and named entities of the question occur in it ("Article 3" 
   type: "When was the treaty signed?" → "In June of this year, … signed the Treaty"): quoted, with
   corroborating sentences from other independent sources; a list question ("Which countries …",
   "How did X respond", two questions in one) gets one bullet per distinct supported item instead.
-- **closest** — not answered directly: up to 3 passages (the 2 most probable sentences, then the
-  most probable from a source not shown yet; a sentence whose neighbour was retrieved too is
-  quoted with it; none restating a fact already shown), under "Not answered directly — the closest passages are:"; nothing is claimed.
+- **closest** — not answered directly: up to 3 passages (the 3 most probable sentences, 2 for a
+  follow-up, then the most probable from a source not shown yet; a sentence whose neighbour was
+  retrieved too is quoted with it; none restating a fact already shown), under "Not answered
+  directly — the closest passages are:"; nothing is claimed.
 - **none** — nothing in the corpus is close to the question at all (off-topic).
 
 A typed *lead* ("Article 51 — “…”") is shown only on a direct answer, and only when the span is of
