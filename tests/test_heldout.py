@@ -2,8 +2,8 @@
 questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 plain `*_d`,
 `*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i`, the 65 English
 `*_j`, the 70 English `*_k`, the 75 `*_l` and 80 `*_m` English ones, the 70 `*_n`, 85 `*_o` and
-80 `*_p` English ones, the 80 `*_q` ones (8 Russian/Korean) and the 80 English `*_r` ones, which
-no fit reads.
+80 `*_p` English ones, the 80 `*_q` ones (8 Russian/Korean), the 80 English `*_r` ones and the
+80 `*_s` and 80 `*_t` ones (8 and 4 Russian/Korean), which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -223,7 +223,15 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 21st: the fresh `_r` questions, measured at 05fe17f and 3514005 identically
               # (answer 28/6, useful 38; follow-ups 8/1, useful 8), then after the lower-case
               # names change its wrong answers prompted
-              "answer_r": (30, 5, 39), "followup_r": (9, 1, 9)}
+              "answer_r": (30, 5, 39), "followup_r": (9, 1, 9),
+              # 22nd: the fresh `_s` questions, measured at 7f0cd11 (the session's start: answer
+              # 29/1, useful 41; follow-ups 5/0, useful 9), then read; closest passages that do
+              # not repeat one fact: useful 42
+              "answer_s": (29, 1, 42), "followup_s": (5, 0, 9),
+              # 22nd: the fresh `_t` questions, never read: measured at 7f0cd11 (answer 34/1,
+              # useful 43; follow-ups 7/2, useful 8) and after each change: British spellings
+              # read as American ones made one closest reply a right answer
+              "answer_t": (35, 1, 43), "followup_t": (7, 2, 8)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -257,7 +265,11 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 "abstain_q": 0, "offtopic_q": 0,
                 # 21st: `_r` 2 at 05fe17f ("who was the interpreter at the putin-kim talks?",
                 # "what gift did putin give kim?"), 1 after the lower-case names change
-                "abstain_r": 1, "offtopic_r": 0}
+                "abstain_r": 1, "offtopic_r": 0,
+                # 22nd: `_s` 1 of 10 off-topic ("What's the weather going to be like in Seoul
+                # tomorrow?" → a South Korean official's sentence; a rule for it lost a right
+                # test answer: docs/decisions.md), `_t` none
+                "abstain_s": 0, "offtopic_s": 1, "abstain_t": 0, "offtopic_t": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -267,7 +279,8 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_h": 0, "other_script_abstain_h": 0, "other_script_abstain_i": 0,
          "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
          "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
-         "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0}
+         "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0, "abstain_s": 0, "offtopic_s": 0,
+         "abstain_t": 0, "offtopic_t": 0}
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +293,8 @@ def tallies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Tally]:
 def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
-                                                  + 75 + 80 + 70 + 85 + 80 + 80 + 80)
+                                                  + 75 + 80 + 70 + 85 + 80 + 80 + 80
+                                                  + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
