@@ -273,9 +273,11 @@ class QAEngine:
         if len(q) > limit:
             q = q[:limit]
             notices.append(f"Your question was longer than {limit} characters and was truncated.")
-        # a name typed in lower case read as the corpus writes it ("has russia ratified …?")
-        q = truecase(q, self.retriever.casing)
-        past = tuple(truecase(h, self.retriever.casing)
+        # a slip one letter from a corpus word mended ("visted" → "visited"), then a name typed
+        # in lower case read as the corpus writes it ("has russia ratified …?")
+        spelling, casing = self.retriever.spelling, self.retriever.casing
+        q = truecase(spelling.mend(q), casing)
+        past = tuple(truecase(spelling.mend(h), casing)
                      for h in map(clean_question, history) if h)
         if self.answerer is None and self.settings.backend in ("openai", "local"):  # by name
             if self.settings.backend == "local":

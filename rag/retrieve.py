@@ -62,6 +62,7 @@ from treaty_qa.rag.scripts import without_parties
 from treaty_qa.rag.sections import arabic, first_run
 from treaty_qa.rag.terms import TermStats, normalize, terms
 from treaty_qa.rag.truecase import Casing, case_forms, with_names
+from treaty_qa.rag.typos import Spelling
 
 DUPLICATE_COSINE = 0.9
 EXACT_ROWS = 2_000  # embedded corpora up to this many sentences are searched exactly, in memory
@@ -199,6 +200,7 @@ class HybridRetriever:
     ids: list[str]
     texts: list[str]
     casing: Casing  # how the corpus writes the words a user may type in lower case
+    spelling: Spelling  # the corpus's words, for a slip one letter from one (rag.typos)
     metas: list[dict[str, Any]]
     vectors: np.ndarray
     row: dict[str, int]
@@ -274,6 +276,7 @@ class HybridRetriever:
                  "persons": (persons := frozenset(n for i in rows for n in titled_names(texts[i]))),
                  "casing": Casing.of(with_names(case_forms(texts[i] for i in rows),
                                                 [*countries(), *persons])),
+                 "spelling": Spelling.of(texts[i] for i in rows),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,
                  "stats": TermStats(node_terms[i] for i in rows), "bm25": bm25, "sim_mu": mu,

@@ -1185,3 +1185,15 @@ def test_closest_passages_do_not_repeat_one_fact(engine: QAEngine) -> None:
     quotes = [c.quote for c in ans.citations]
     assert sum("in 24 years" in q for q in quotes) <= 1, quotes
     assert any("welcomed with a ceremony" in q for q in quotes), quotes
+
+
+def test_typing_slips_are_mended_from_the_corpus(engine: QAEngine) -> None:
+    """"who signd the treay?" matched no word of any sentence and got "nothing relevant"; "when
+    was the agrement ratifed by kim?" a closest reply about limousines. A word that is neither
+    the corpus's nor English and is one edit from a corpus word (or from an English word whose
+    stem the corpus writes) is read as that word (`rag.typos`)."""
+    ans = engine.ask("who signd the treay?")
+    assert ans.confidence == "answer" and "signed the" in ans.citations[0].quote, ans.answer
+    ans = engine.ask("when was the agrement ratifed by kim?")
+    assert ans.confidence == "answer" and "November 11" in ans.citations[0].quote, ans.answer
+    assert ans.question == "when was the agreement ratified by Kim?"

@@ -3,7 +3,7 @@ questions of calibration.yaml's `*_b` sections, the 73 plain `*_c` ones, the 80 
 `*_e` and `*_f` ones, the 95 `*_g`, the 90 `*_h`, the 48 Russian/Korean `*_i`, the 65 English
 `*_j`, the 70 English `*_k`, the 75 `*_l` and 80 `*_m` English ones, the 70 `*_n`, 85 `*_o` and
 80 `*_p` English ones, the 80 `*_q` ones (8 Russian/Korean), the 80 English `*_r` ones and the
-80 `*_s` and 80 `*_t` ones (8 and 4 Russian/Korean), which no fit reads.
+80 `*_s`, 80 `*_t` and 80 `*_u` ones (8, 4 and 4 Russian/Korean), which no fit reads.
 Values are the ones measured (docs/eval-baseline.md), as counts; like the eval thresholds they
 are only ever made stricter."""
 
@@ -230,8 +230,13 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               "answer_s": (29, 1, 42), "followup_s": (5, 0, 9),
               # 22nd: the fresh `_t` questions, never read: measured at 7f0cd11 (answer 34/1,
               # useful 43; follow-ups 7/2, useful 8) and after each change: British spellings
-              # read as American ones made one closest reply a right answer
-              "answer_t": (35, 1, 43), "followup_t": (7, 2, 8)}
+              # read as American ones made one closest reply a right answer; then read, and
+              # typing slips mended ("visted"): 36/1
+              "answer_t": (36, 1, 43), "followup_t": (7, 2, 8),
+              # 22nd: the fresh `_u` questions, never read: at 7f0cd11 answer 31/2, useful 38;
+              # follow-ups 7/1, useful 9; closest passages that repeat nothing: useful 39; typing
+              # slips mended ("agreemnt"): 40
+              "answer_u": (31, 2, 40), "followup_u": (7, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -269,7 +274,8 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # 22nd: `_s` 1 of 10 off-topic ("What's the weather going to be like in Seoul
                 # tomorrow?" → a South Korean official's sentence; a rule for it lost a right
                 # test answer: docs/decisions.md), `_t` none
-                "abstain_s": 0, "offtopic_s": 1, "abstain_t": 0, "offtopic_t": 0}
+                "abstain_s": 0, "offtopic_s": 1, "abstain_t": 0, "offtopic_t": 0,
+                "abstain_u": 0, "offtopic_u": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -280,7 +286,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
          "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
          "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0, "abstain_s": 0, "offtopic_s": 0,
-         "abstain_t": 0, "offtopic_t": 0}
+         "abstain_t": 0, "offtopic_t": 0, "abstain_u": 0, "offtopic_u": 0}
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +300,7 @@ def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
                                                   + 75 + 80 + 70 + 85 + 80 + 80 + 80
-                                                  + 80 + 80)
+                                                  + 80 + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
