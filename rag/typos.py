@@ -70,9 +70,10 @@ class Spelling:
     def word(self, word: str) -> str:
         """The corpus word one edit from `word`, or `word` itself (see the module)."""
         low = word.lower()
+        if len(low) < 4 or low in self.counts or american(low) != low:
+            return word  # most words: one set lookup, the English list not even loaded
         english = _english()
-        if (len(low) < 4 or low in self.counts or american(low) != low
-                or not english.unknown([low])):
+        if not english.unknown([low]):
             return word
         edits = _edits(low)
         near = [w for w in edits if w in self.counts]
