@@ -124,12 +124,30 @@ def acronyms(text: str) -> set[str]:
     return out
 
 
+# a people's adjective also names its country: "Ukrainian officials have claimed …" is about
+# Ukraine, for a question asking what Ukraine (or Kyiv: `capital_as_country`) said; not the
+# other way round ("How many Russian troops …?" needs "Russian": "soldiers to Russia" is not it)
+_DEMONYMS = {"russian": "russia", "russians": "russia", "korean": "korea", "koreans": "korea",
+             "ukrainian": "ukrain", "ukrainians": "ukrain", "japanese": "japan",
+             "chinese": "china", "american": "america", "americans": "america",
+             "european": "europ", "europeans": "europ", "indian": "india",
+             "pakistani": "pakistan", "british": "britain", "german": "germani",
+             "french": "franc"}
+
+
 @lru_cache(maxsize=16384)
 def term_set(text: str) -> frozenset[str]:
     """The set of `terms(text)` plus the acronyms of its names ("DPRK" in a question matches
     "Democratic People's Republic of Korea"), cached: the answerer asks for the same node texts,
-    windows and titles on every question (bounded cache; node texts are immutable strings)."""
-    return frozenset(terms(text)) | acronyms(text)
+    windows and titles on every question (bounded cache; node texts are immutable strings).
+    A people's adjective adds its country ("Ukrainian" holds "ukrain", as `terms("Ukraine")`);
+    question terms come from `terms`, so "Russian troops" still asks for "Russian".
+
+    >>> sorted(term_set("Ukrainian officials found debris"))
+    ['debri', 'found', 'offici', 'ukrain', 'ukrainian']
+    """
+    countries = {_DEMONYMS[t] for t in tokens(text) if t in _DEMONYMS}
+    return frozenset(terms(text)) | acronyms(text) | countries
 
 
 class TermStats:

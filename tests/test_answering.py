@@ -1163,6 +1163,20 @@ def test_british_spellings_are_read_as_the_articles_spell(engine: QAEngine) -> N
 
 
 
+def test_a_country_is_read_in_its_peoples_adjective(engine: QAEngine) -> None:
+    """"What did Ukraine say it dug up on its soil?" shared no term with "Ukrainian officials
+    have claimed to have found North Korean missile debris within their country": a closest
+    reply led by another sentence. A sentence's "Ukrainian" also names Ukraine (and Kyiv is read
+    as Ukraine); a question's "Russian troops" still asks for "Russian", not any "Russia"."""
+    for q in ("What did Ukraine say it dug up on its soil?",
+              "What does Kyiv say it dug up on its own soil?"):
+        ans = engine.ask(q)
+        assert ans.confidence == "answer", ans.answer
+        assert "missile debris" in ans.citations[0].quote, ans.answer
+    ans = engine.ask("How many Russian troops are stationed in North Korea?")
+    assert ans.confidence != "answer", ans.answer
+
+
 def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:
     """"What part of the United Nations' founding document does the mutual defense clause rest
     on?" was answered with "… includes a mutual defense clause under which each country

@@ -179,7 +179,9 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # neighbour names what it lacks (rag/extractive.py `_naming`): 28/1, useful 42
               # 22nd: British spellings read as American ones (rag/terms.py `american`): "what
               # colours were the matching tees worn by onlookers" ("nothing relevant") is right
-              "answer_k": (29, 1, 43), "followup_k": (9, 0, 10),
+              # 23rd: a sentence's people's adjective names its country (rag/terms.py
+              # `term_set`): "what did Kyiv say it dug up on its own soil" is right in _k and _q
+              "answer_k": (30, 1, 43), "followup_k": (9, 0, 10),
               # 18th: the fresh English `_l` questions, measured at 91628d6 (answer 31/2, useful
               # 44; follow-ups 7/0, useful 10; 2 of 15 unanswerable answered directly, no lead)
               # then a reaction question brings the quotation a passage introduces, as a speech
@@ -219,7 +221,7 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 21st: then the one article every check-passing sentence names answers "Which
               # article …?" (rag/extractive.py _sole_article): right answer_d 25 -> 26, ru/ko
               # _g 9 -> 10, answer_n 31 -> 32, answer_q 28 -> 29
-              "answer_q": (29, 4, 37), "followup_q": (7, 0, 8),
+              "answer_q": (30, 4, 37), "followup_q": (7, 0, 8),
               # 21st: the fresh `_r` questions, measured at 05fe17f and 3514005 identically
               # (answer 28/6, useful 38; follow-ups 8/1, useful 8), then after the lower-case
               # names change its wrong answers prompted
