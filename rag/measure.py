@@ -34,6 +34,7 @@ from treaty_qa.rag.support import (
     Support,
     action_missing,
     agent_unnamed,
+    capital_country_known,
     context_terms,
     counted_elsewhere,
     counted_unlike,
@@ -170,7 +171,8 @@ class Meter:
             numbers_ok=q_nums <= numbers(evidence),
             # an entity the corpus never mentions cannot be answered about; one it knows but this
             # sentence lacks only lowers coverage (paraphrases name things differently)
-            entities_ok=(all(matches(e, bag) or r.stats.known(e) for e in ents)
+            entities_ok=(all(matches(e, bag) or r.stats.known(e)
+                             or capital_country_known(e, r.stats.known) for e in ents)
                          and not not_in_person(asked or question, hit.text) and subject_ok
                          and not (not comparable and other_unnamed(asked or question, hit.text))
                          and not (comparable and (roles_reversed(question, hit.text)

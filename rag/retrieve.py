@@ -60,6 +60,7 @@ from treaty_qa.rag.outlets import Outlets
 from treaty_qa.rag.question import Question
 from treaty_qa.rag.scripts import without_parties
 from treaty_qa.rag.sections import arabic, first_run
+from treaty_qa.rag.support import CAPITALS
 from treaty_qa.rag.terms import TermStats, normalize, terms
 from treaty_qa.rag.truecase import Casing, case_forms, with_names
 from treaty_qa.rag.typos import Spelling
@@ -274,8 +275,10 @@ class HybridRetriever:
                  "listing": [i for i in rows if find_typed("areas", texts[i])],
                  "places": frozenset(n for i in rows for n in placed_names(texts[i])),
                  "persons": (persons := frozenset(n for i in rows for n in titled_names(texts[i]))),
+                 # a capital typed in lower case ("what did kyiv say …") is read as the
+                 # general list writes it, as the corpus's own names and the countries are
                  "casing": Casing.of(with_names(case_forms(texts[i] for i in rows),
-                                                [*countries(), *persons])),
+                                                [*countries(), *persons, *CAPITALS])),
                  "spelling": Spelling.of(texts[i] for i in rows),
                  "outlets": Outlets({m["doc_id"]: m["outlet"] for m in metas if m.get("outlet")}),
                  "row": {nid: i for i, nid in enumerate(ids)}, "node_terms": node_terms,

@@ -688,6 +688,23 @@ def capital_as_country(question: str) -> str:
     return question
 
 
+def capital_country_known(term: str, known: Callable[[str], bool]) -> bool:
+    """`term` (a question's entity, stemmed) is a capital the corpus may never write whose
+    country it does know: "the kremlin boss" is about Russia, a name the articles use.
+
+    >>> capital_country_known("kremlin", {"russia"}.__contains__)
+    True
+    >>> capital_country_known("vladivostok", {"russia"}.__contains__)
+    False
+    """
+    country = _CAPITAL_COUNTRY.get(term, ())
+    return bool(country) and all(map(known, country))
+
+
+_CAPITAL_COUNTRY = {t[0]: tuple(terms(country)) for name, country in CAPITALS.items()
+                    if len(t := terms(name)) == 1}
+
+
 # a yes/no question about what is to come ("Will the United States impose sanctions …?", "Is
 # Seoul going to send arms?"), and what a sentence says may come ("will", "would", "may", "plans")
 _WILL_QUESTION = re.compile(r"^\W*(?:and\s+)?(?:will\b|(?:is|are)\s+[^?]+?\s+going\s+to\b)", re.I)

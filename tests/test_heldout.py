@@ -146,22 +146,28 @@ from treaty_qa.settings import Settings
 # in Cyrillic); nothing else moved.
 # 22nd: closest passages do not repeat one fact (rag/extractive.py `_restates`):
 # other_script_answer_b useful 18 -> 19 ("Сколько примерно человек пришло встречать Путина?")
-ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
+# 23rd: a capital whose country the corpus names passes the entity check (rag/support.py
+# `capital_country_known`: "the Kremlin chief" had failed it for every sentence, the articles
+# never writing "Kremlin") and a capital typed in lower case is read capitalized: held-out +31
+# right direct answers (all but one were closest replies holding the evidence) and +5 wrong
+# ones (closest replies holding the evidence before), so max wrong RAISED and useful LOWERED by
+# one or two in `_b`, `_o`, `_t`, `_u` (a trade, docs/decisions.md); right raised in 17 sections
+ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               "other_script_answer_b": (9, 2, 19), "answer_c": (34, 0, 45),
               "followup_c": (7, 0, 8),
-              "answer_d": (26, 1, 36), "followup_d": (8, 0, 10),
+              "answer_d": (27, 1, 36), "followup_d": (8, 0, 10),
               "other_script_answer_d": (5, 0, 10), "answer_e": (33, 2, 38),
               "followup_e": (8, 0, 10),
               "other_script_answer_e": (5, 0, 10),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (29, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (6, 0, 10),
+              "answer_f": (32, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (6, 0, 10),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
-              "answer_g": (27, 0, 30), "followup_g": (9, 0, 10),
+              "answer_g": (28, 0, 30), "followup_g": (9, 0, 10),
               "other_script_answer_g": (10, 0, 20),
-              "answer_h": (30, 2, 36), "followup_h": (8, 0, 10),
+              "answer_h": (31, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (9, 0, 15),
               # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
               # and measured before it (11/0, useful 24; 4 of 24 unanswerable answered directly)
@@ -170,7 +176,7 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # 16th: the fresh English `_j` questions, measured at 182fab2 (answer 30/1, useful
               # 37; follow-ups 9/0, useful 10; 0 of 15 unanswerable answered directly) and after
               # the world-regions change its one wrong answer prompted (31/0, useful 38)
-              "answer_j": (31, 0, 38), "followup_j": (9, 0, 10),
+              "answer_j": (34, 0, 38), "followup_j": (9, 0, 10),
               # 17th: the fresh English `_k` questions, measured at 3ac153d (answer 27/3, useful
               # 40; follow-ups 9/0, useful 10; 2 of 15 unanswerable answered directly, no lead)
               # and after the reaction change its wrong "How did China react to the agreement?"
@@ -181,13 +187,13 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # colours were the matching tees worn by onlookers" ("nothing relevant") is right
               # 23rd: a sentence's people's adjective names its country (rag/terms.py
               # `term_set`): "what did Kyiv say it dug up on its own soil" is right in _k and _q
-              "answer_k": (30, 1, 43), "followup_k": (9, 0, 10),
+              "answer_k": (33, 1, 43), "followup_k": (9, 0, 10),
               # 18th: the fresh English `_l` questions, measured at 91628d6 (answer 31/2, useful
               # 44; follow-ups 7/0, useful 10; 2 of 15 unanswerable answered directly, no lead)
               # then a reaction question brings the quotation a passage introduces, as a speech
               # question does (rag/extractive.py `_SPEECH`): useful 45 ("How did Putin react to
               # NATO letting Ukraine hit targets in Russia?", which prompted it)
-              "answer_l": (33, 2, 45), "followup_l": (7, 0, 10),
+              "answer_l": (35, 2, 45), "followup_l": (7, 0, 10),
               # 18th: the fresh English `_m` questions (25 of them a newcomer's basic ones),
               # measured at 91628d6 (answer 42/3, useful 50; follow-ups 7/1, useful 8; 3 of 15
               # unanswerable answered directly) and daf6078 (the same but 2 of 15); then an
@@ -199,14 +205,14 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # the bar is 0.5); the same change made 4 right answers more and 1 wrong fewer
               # across the held-out sets (answer_l, followup_m 2, answer_p 2), and on the fresh
               # `_r` set 3 more right, 1 wrong fewer, 1 unanswerable fewer answered directly
-              "answer_m": (43, 2, 51), "followup_m": (9, 0, 9),
+              "answer_m": (44, 2, 51), "followup_m": (9, 0, 9),
               # 19th: the fresh English `_n` questions, measured at 334d2de (answer 29/4, useful
               # 39; follow-ups 8/0, useful 10); its questions prompted the session's changes
               # (context before the question, the earlier pact's year, the participle subject):
               # 30/3, useful 41 (one of the 3 is right under a stricter label)
-              "answer_n": (32, 3, 41), "followup_n": (8, 0, 10),
+              "answer_n": (34, 3, 41), "followup_n": (8, 0, 10),
               # 19th: the fresh English `_o` questions, measured at 8cf434d and unchanged since
-              "answer_o": (32, 2, 42), "followup_o": (6, 1, 9),
+              "answer_o": (36, 3, 41), "followup_o": (6, 1, 9),
               # 20th: the fresh English `_p` questions, measured at 10c643e (the session's start)
               # and 02c66fc identically
               # 21st: a name next to the asked noun answers a name question ("What's the full
@@ -214,31 +220,31 @@ ANSWERABLE = {"answer_b": (27, 2, 40), "followup_b": (11, 0, 12),
               # the evidence): right answer_b 26 -> 27, _c 33 -> 34, _e 32 -> 33, _h 29 -> 30,
               # _l 31 -> 32, _m 43 -> 44, _n 30 -> 31, _o 31 -> 32 (useful 41 -> 42), _p 25 -> 26
               # 21st: then lower-case names read as the corpus writes them: answer_p 26 -> 28
-              "answer_p": (28, 4, 40), "followup_p": (7, 1, 9),
+              "answer_p": (29, 4, 40), "followup_p": (7, 1, 9),
               # 21st: the fresh `_q` questions (8 of 45 Russian/Korean), measured at 05fe17f (the
               # session's start: answer 26/5, useful 34; follow-ups 7/0, useful 8) and after the
               # session's changes, four of which its questions prompted (28/4, useful 37)
               # 21st: then the one article every check-passing sentence names answers "Which
               # article …?" (rag/extractive.py _sole_article): right answer_d 25 -> 26, ru/ko
               # _g 9 -> 10, answer_n 31 -> 32, answer_q 28 -> 29
-              "answer_q": (30, 4, 37), "followup_q": (7, 0, 8),
+              "answer_q": (31, 4, 37), "followup_q": (7, 0, 8),
               # 21st: the fresh `_r` questions, measured at 05fe17f and 3514005 identically
               # (answer 28/6, useful 38; follow-ups 8/1, useful 8), then after the lower-case
               # names change its wrong answers prompted
-              "answer_r": (30, 5, 39), "followup_r": (9, 1, 9),
+              "answer_r": (31, 5, 39), "followup_r": (9, 1, 9),
               # 22nd: the fresh `_s` questions, measured at 7f0cd11 (the session's start: answer
               # 29/1, useful 41; follow-ups 5/0, useful 9), then read; closest passages that do
               # not repeat one fact: useful 42
-              "answer_s": (29, 1, 42), "followup_s": (5, 0, 9),
+              "answer_s": (31, 1, 43), "followup_s": (5, 0, 9),
               # 22nd: the fresh `_t` questions, never read: measured at 7f0cd11 (answer 34/1,
               # useful 43; follow-ups 7/2, useful 8) and after each change: British spellings
               # read as American ones made one closest reply a right answer; then read, and
               # typing slips mended ("visted"): 36/1
-              "answer_t": (36, 1, 43), "followup_t": (7, 2, 8),
+              "answer_t": (37, 3, 41), "followup_t": (7, 2, 8),
               # 22nd: the fresh `_u` questions, never read: at 7f0cd11 answer 31/2, useful 38;
               # follow-ups 7/1, useful 9; closest passages that repeat nothing: useful 39; typing
               # slips mended ("agreemnt"): 40
-              "answer_u": (31, 2, 40), "followup_u": (7, 1, 9)}
+              "answer_u": (34, 3, 39), "followup_u": (7, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
