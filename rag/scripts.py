@@ -109,6 +109,9 @@ _OTHERS = {
     "South Seoul": ("южн", "сеул", "남한", "서울", "한국"),
     "U.N.": ("оон", "유엔"),
     "NATO": ("нато", "나토"),
+    # an act, named the same way: "Когда лидер КНДР ратифицировал договор?" asks of the
+    # ratification, which the signing ("… signed the treaty in June") is not
+    "ratified ratifying ratification": ("ратифиц", "비준"),
 }
 
 

@@ -15,6 +15,7 @@ from treaty_qa.rag.chat import condense_heuristic
 from treaty_qa.rag.cues import answer_type
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.extractive import ExtractiveAnswerer
+from treaty_qa.rag.scripts import others_named
 from treaty_qa.texts import CLOSEST_TEXT
 
 CANARY = "CANARY-7F3A9"
@@ -1189,6 +1190,16 @@ def test_a_capital_stands_for_its_country(engine: QAEngine) -> None:
     ans = engine.ask("what does kyiv say it discovered at home?")
     assert ans.confidence == "answer", ans.answer
     assert "missile debris" in ans.citations[0].quote, ans.answer
+
+
+def test_a_russian_or_korean_question_about_the_ratification_needs_it(engine: QAEngine) -> None:
+    """"Когда лидер КНДР ратифицировал договор …?" was answered with the June signing: a
+    Russian/Korean question naming the ratification (ратифиц-, 비준) needs a sentence naming it,
+    as one naming Japan needs Japan (`rag.scripts.others_named`)."""
+    ans = engine.ask("В какой день Ким ратифицировал соглашение?")
+    assert ans.confidence == "answer", ans.answer
+    assert "November 11" in ans.citations[0].quote, ans.answer
+    assert others_named("김정은은 언제 조약을 비준했나요?") == [("ratif", "ratifi")]
 
 
 def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:

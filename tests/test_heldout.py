@@ -166,7 +166,9 @@ ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (28, 0, 30), "followup_g": (9, 0, 10),
-              "other_script_answer_g": (10, 0, 20),
+              # 23rd: a Russian/Korean question naming the ratification needs a sentence
+              # naming it (rag/scripts.py `others_named`): 10 -> 12
+              "other_script_answer_g": (12, 0, 20),
               "answer_h": (31, 2, 36), "followup_h": (8, 0, 10),
               "other_script_answer_h": (9, 0, 15),
               # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
