@@ -86,6 +86,11 @@ _ATTRIBUTE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(rf"\b{WHAT_IS} the (?:[a-z]+ ){{0,2}}names? of\b|"
                         rf"\b{WHAT_IS} [^?]{{1,60}}? called\b|"
                         r"\bwhat names? (?:is|was|are|were) given to\b|"
+                        # a document's title is its name ("What is the full title of the pact?")
+                        rf"\b{WHAT_IS} the (?:[a-z]+ ){{0,2}}titles? of (?:the |this |that )?"
+                        r"(?:[\w-]+ ){0,3}?(?:treat(?:y|ies)|pacts?|agreements?|deals?|accords?|"
+                        r"charters?|documents?|reports?|articles?|laws?|bills?|decrees?|"
+                        r"conventions?)\b|"
                         rf"\b{WHAT_IS} (?:the |a |an )?[^?]{{1,40}}?['’]s?\s+"
                         r"(?:full |official |real )?names?\b|"
                         # "Как называется …", "Как зовут …", "… 이름 / 명칭", "무엇이라고 부르나요"

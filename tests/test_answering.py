@@ -1202,6 +1202,17 @@ def test_a_russian_or_korean_question_about_the_ratification_needs_it(engine: QA
     assert others_named("김정은은 언제 조약을 비준했나요?") == [("ratif", "ratifi")]
 
 
+def test_a_documents_title_is_asked_as_its_name(engine: QAEngine) -> None:
+    """"What is the full official title of the treaty …?" got three closest passages, none
+    with the title: a document's title is its name, so the sentence holding the quoted
+    "Treaty on Comprehensive Strategic Partnership …" is among them. A person's title is not."""
+    ans = engine.ask("What is the full title of the treaty?")
+    assert any("Treaty on Comprehensive Strategic Partnership" in c.quote
+               for c in ans.citations), ans.answer
+    assert answer_type("What is the formal title of the pact?") == "name"
+    assert answer_type("What is the title of Kim Jong Un?") != "name"
+
+
 def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:
     """"What part of the United Nations' founding document does the mutual defense clause rest
     on?" was answered with "… includes a mutual defense clause under which each country
