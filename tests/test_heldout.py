@@ -246,7 +246,12 @@ ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               # 22nd: the fresh `_u` questions, never read: at 7f0cd11 answer 31/2, useful 38;
               # follow-ups 7/1, useful 9; closest passages that repeat nothing: useful 39; typing
               # slips mended ("agreemnt"): 40
-              "answer_u": (34, 3, 39), "followup_u": (7, 1, 9)}
+              "answer_u": (34, 3, 39), "followup_u": (7, 1, 9),
+              # 23rd: the fresh `_v` questions (8 of 45 Russian/Korean), measured at 10b04b4
+              # before any was read (answer 26/3, useful 39; follow-ups 7/1, useful 9), 27/4
+              # after the capital change (unread), then read: 27/3 after the ratification
+              # change, useful 40 after the title change
+              "answer_v": (27, 3, 40), "followup_v": (7, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -285,7 +290,7 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # tomorrow?" → a South Korean official's sentence; a rule for it lost a right
                 # test answer: docs/decisions.md), `_t` none
                 "abstain_s": 0, "offtopic_s": 1, "abstain_t": 0, "offtopic_t": 0,
-                "abstain_u": 0, "offtopic_u": 0}
+                "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0, "offtopic_v": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -296,7 +301,8 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_j": 0, "abstain_k": 0, "abstain_l": 0, "abstain_m": 0, "abstain_n": 0,
          "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
          "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0, "abstain_s": 0, "offtopic_s": 0,
-         "abstain_t": 0, "offtopic_t": 0, "abstain_u": 0, "offtopic_u": 0}
+         "abstain_t": 0, "offtopic_t": 0, "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0,
+         "offtopic_v": 0}
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +316,7 @@ def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
                                                   + 75 + 80 + 70 + 85 + 80 + 80 + 80
-                                                  + 80 + 80 + 80)
+                                                  + 80 + 80 + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
