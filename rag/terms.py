@@ -135,6 +135,13 @@ _DEMONYMS = {"russian": "russia", "russians": "russia", "korean": "korea", "kore
              "french": "franc"}
 
 
+# a government's seat names its country: "the White House has not yet commented" is the United
+# States not commenting (`tokens` spells "US" "usa"); a general list, not the corpus's
+_SEATS = ((re.compile(r"\bWhite House\b"), "usa"), (re.compile(r"\bPentagon\b"), "usa"),
+          (re.compile(r"\bState Department\b"), "usa"), (re.compile(r"\bKremlin\b"), "russia"),
+          (re.compile(r"\bDowning Street\b"), "britain"))
+
+
 @lru_cache(maxsize=16384)
 def term_set(text: str) -> frozenset[str]:
     """The set of `terms(text)` plus the acronyms of its names ("DPRK" in a question matches
@@ -147,7 +154,8 @@ def term_set(text: str) -> frozenset[str]:
     ['debri', 'found', 'offici', 'ukrain', 'ukrainian']
     """
     countries = {_DEMONYMS[t] for t in tokens(text) if t in _DEMONYMS}
-    return frozenset(terms(text)) | acronyms(text) | countries
+    seats = {country for seat, country in _SEATS if seat.search(text)}
+    return frozenset(terms(text)) | acronyms(text) | countries | seats
 
 
 class TermStats:

@@ -16,6 +16,7 @@ from treaty_qa.rag.cues import answer_type
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.extractive import ExtractiveAnswerer
 from treaty_qa.rag.scripts import others_named
+from treaty_qa.rag.terms import term_set
 from treaty_qa.texts import CLOSEST_TEXT
 
 CANARY = "CANARY-7F3A9"
@@ -1211,6 +1212,16 @@ def test_a_documents_title_is_asked_as_its_name(engine: QAEngine) -> None:
                for c in ans.citations), ans.answer
     assert answer_type("What is the formal title of the pact?") == "name"
     assert answer_type("What is the title of Kim Jong Un?") != "name"
+
+
+def test_a_governments_seat_names_its_country(engine: QAEngine) -> None:
+    """"Has the U.S. administration said anything about the details of the deal?" asks what a
+    named subject said: "South Korea and the White House have not yet commented on the
+    specifics of the agreement" did not name the US for that check, and came after sentences
+    that did. A government's seat ("White House", "Kremlin") names its country."""
+    ans = engine.ask("Did the US say anything about the details of the pact?")
+    assert ans.citations and "White House" in ans.citations[0].quote, ans.answer
+    assert "usa" in term_set("The White House declined to comment.")
 
 
 def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:
