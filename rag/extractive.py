@@ -54,6 +54,7 @@ from treaty_qa.rag.support import (
     CAPITALS,
     Support,
     candidate_features,
+    capital_country_known,
     entities,
     latin_script,
     matches,
@@ -64,6 +65,18 @@ from treaty_qa.rag.terms import term_set
 from treaty_qa.texts import ABSTAIN_TEXT, CLOSEST_TEXT
 
 __all__ = ["Calibration", "ExtractiveAnswerer"]  # Calibration: rag/calibration.py
+
+
+def _own_names_missing(typed: str, s: Support) -> bool:
+    """A follow-up's own names ("And China?", "What about Japan?") are what it asks about: a
+    sentence whose passage names none of them does not answer it, whatever the earlier turn
+    asked ("Which country expressed grave concerns …?" then "and China?")."""
+    if not latin_script(typed):
+        return False
+    own = entities(typed)
+    bag = term_set(f"{s.hit.heading or ''} {s.hit.window}")
+    return bool(own) and not any(matches(t, bag) or capital_country_known(
+        t, lambda c: matches(c, bag)) for t in own)  # "Seoul": a passage naming South Korea
 
 
 class ExtractiveAnswerer:
@@ -163,6 +176,8 @@ class ExtractiveAnswerer:
         best = (next((s for s in supports if self.accept(s)), None)
                 or self._sole_on_subject(standalone, supports) or _sole_name(supports)
                 or self._sole_article(question, supports) or self._announcing(supports))
+        if best is not None and q.condensed and _own_names_missing(q.text, best):
+            best = None
         if best is None:
             per_entity = self._per_entity(retrieval)
             if per_entity:

@@ -1224,6 +1224,16 @@ def test_a_governments_seat_names_its_country(engine: QAEngine) -> None:
     assert "usa" in term_set("The White House declined to comment.")
 
 
+def test_a_followups_own_names_are_what_it_asks_about(engine: QAEngine) -> None:
+    """"What about China?" after "Which nation said it had grave concerns about the treaty?"
+    was answered with Japan's grave concerns: the earlier question's words matched, the
+    follow-up's own name did not. A passage naming none of a follow-up's own names is not its
+    direct answer (a capital counts for its country: "why would Seoul do that?")."""
+    ans = engine.ask("what about china?",
+                     ["Which nation said it had grave concerns about the treaty?"])
+    assert ans.confidence != "answer", ans.answer
+
+
 def test_a_part_of_a_document_is_asked_as_an_article(engine: QAEngine) -> None:
     """"What part of the United Nations' founding document does the mutual defense clause rest
     on?" was answered with "… includes a mutual defense clause under which each country
