@@ -127,12 +127,12 @@ def acronyms(text: str) -> set[str]:
 # a people's adjective also names its country: "Ukrainian officials have claimed …" is about
 # Ukraine, for a question asking what Ukraine (or Kyiv: `capital_as_country`) said; not the
 # other way round ("How many Russian troops …?" needs "Russian": "soldiers to Russia" is not it)
-_DEMONYMS = {"russian": "russia", "russians": "russia", "korean": "korea", "koreans": "korea",
-             "ukrainian": "ukrain", "ukrainians": "ukrain", "japanese": "japan",
-             "chinese": "china", "american": "america", "americans": "america",
-             "european": "europ", "europeans": "europ", "indian": "india",
-             "pakistani": "pakistan", "british": "britain", "german": "germani",
-             "french": "franc"}
+_DEMONYMS = {"russian": "Russia", "russians": "Russia", "korean": "Korea", "koreans": "Korea",
+             "ukrainian": "Ukraine", "ukrainians": "Ukraine", "japanese": "Japan",
+             "chinese": "China", "american": "America", "americans": "America",
+             "european": "Europe", "europeans": "Europe", "indian": "India",
+             "pakistani": "Pakistan", "british": "Britain", "german": "Germany",
+             "french": "France"}
 
 
 # a government's seat names its country: "the White House has not yet commented" is the United
@@ -153,7 +153,7 @@ def term_set(text: str) -> frozenset[str]:
     >>> sorted(term_set("Ukrainian officials found debris"))
     ['debri', 'found', 'offici', 'ukrain', 'ukrainian']
     """
-    countries = {_DEMONYMS[t] for t in tokens(text) if t in _DEMONYMS}
+    countries = {t for w in tokens(text) if w in _DEMONYMS for t in terms(_DEMONYMS[w])}
     seats = {country for seat, country in _SEATS if seat.search(text)}
     return frozenset(terms(text)) | acronyms(text) | countries | seats
 
