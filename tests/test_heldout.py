@@ -255,7 +255,10 @@ ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               # change, useful 40 after the title change; then a follow-up's own names must be
               # in its answer's passage (rag/extractive.py): "and china?" no longer answered
               # with the United States' concern, followup_v wrong 1 -> 0
-              "answer_v": (27, 3, 40), "followup_v": (7, 0, 9)}
+              "answer_v": (27, 3, 40), "followup_v": (7, 0, 9),
+              # 24th: the fresh `_w` questions, measured once at ff96411 before any was read
+              # and again at e1a8c87: identical (answer 33/2, useful 42; follow-ups 8/0, useful 10)
+              "answer_w": (33, 2, 42), "followup_w": (8, 0, 10)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -294,7 +297,9 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 # tomorrow?" → a South Korean official's sentence; a rule for it lost a right
                 # test answer: docs/decisions.md), `_t` none
                 "abstain_s": 0, "offtopic_s": 1, "abstain_t": 0, "offtopic_t": 0,
-                "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0, "offtopic_v": 0}
+                "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0, "offtopic_v": 0,
+                # 24th: `_w` 1 of 15 unanswerable answered directly (no lead), unread
+                "abstain_w": 1, "offtopic_w": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -306,7 +311,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
          "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0, "abstain_s": 0, "offtopic_s": 0,
          "abstain_t": 0, "offtopic_t": 0, "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0,
-         "offtopic_v": 0}
+         "offtopic_v": 0, "abstain_w": 0, "offtopic_w": 0}
 
 
 @pytest.fixture(scope="module")
@@ -320,7 +325,7 @@ def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
                                                   + 75 + 80 + 70 + 85 + 80 + 80 + 80
-                                                  + 80 + 80 + 80 + 80)
+                                                  + 80 + 80 + 80 + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
