@@ -13,9 +13,9 @@ its words, scored as unanswerable) and the English `*_p` ones (80, twentieth ses
 ones Russian/Korean, 10 off-topic) and the `*_r` ones (80, twenty-first session, same way) and the
 `*_s`, `*_t` and `*_u` ones (80 each, twenty-second session, same way, 8, 4 and 4 of the
 answerable ones Russian/Korean) and the `*_v` ones (80, twenty-third session, same way, 8 of the
-answerable ones Russian/Korean) and the `*_w` ones (80, twenty-fourth session, same way); no
-fit reads them (`fit_scorer --all` reads the `_b` and `_c` ones). Answered by the real engine
-over the eval's private index, scored at answer level.
+answerable ones Russian/Korean) and the `*_w` and `*_x` ones (80 each, twenty-fourth session,
+same way); no fit reads them (`fit_scorer --all` reads the `_b` and `_c` ones). Answered by the
+real engine over the eval's private index, scored at answer level.
 
 Per answerable section: direct answers, their precision (a citation matches the case's `has`
 pattern), coverage (correct direct answers / questions), evidence in closest replies, and
@@ -50,7 +50,7 @@ ANSWERABLE = ("answer_b", "followup_b", "other_script_answer_b", "answer_c", "fo
               "answer_o", "followup_o", "answer_p", "followup_p", "answer_q", "followup_q",
               "answer_r", "followup_r", "answer_s", "followup_s", "answer_t", "followup_t",
               "answer_u", "followup_u", "answer_v", "followup_v",
-              "answer_w", "followup_w")
+              "answer_w", "followup_w", "answer_x", "followup_x")
 UNANSWERABLE = ("abstain_b", "other_script_abstain_b", "abstain_c", "abstain_d",
                 "other_script_abstain_d", "abstain_e", "other_script_abstain_e",
                 "abstain_f", "other_script_abstain_f", "abstain_g", "other_script_abstain_g",
@@ -58,7 +58,8 @@ UNANSWERABLE = ("abstain_b", "other_script_abstain_b", "abstain_c", "abstain_d",
                 "abstain_k", "abstain_l", "abstain_m", "abstain_n", "abstain_o", "offtopic_o",
                 "abstain_p", "offtopic_p", "abstain_q", "offtopic_q", "abstain_r", "offtopic_r",
                 "abstain_s", "offtopic_s", "abstain_t", "offtopic_t", "abstain_u", "offtopic_u",
-                "abstain_v", "offtopic_v", "abstain_w", "offtopic_w")
+                "abstain_v", "offtopic_v", "abstain_w", "offtopic_w",
+                "abstain_x", "offtopic_x")
 
 
 @dataclass(frozen=True)

@@ -308,7 +308,11 @@ _MONEY = re.compile(r"(?:[$€£₽₩]\s?\d[\d,.]*(?:\s+(?:million|billion|tril
                     r"(?:million|billion|trillion)?\s*(?:dollars|rubles|roubles|won|euros|USD|"
                     r"yuan)\b)", re.I)
 _FUTURE_Q = re.compile(r"\bwill\b|\bnext\b|\bgoing to\b|\bupcoming\b|\bfuture\b|"
-                       r"\bplan(?:s|ned)? to\b|\bbe held\b", re.I)
+                       r"\bplan(?:s|ned)? to\b|\bbe held\b|"
+                       # Russian: будет/будут, пройдёт, состоится, следующий, планирует;
+                       # Korean: 다음 번/회담/방문/만남, 예정, 앞으로, 향후
+                       r"\b(?:будет|будут|пройд[её]т|состоится|следующ\w*|планиру\w*)\b|"
+                       r"다음\s*(?:번|회담|방문|만남|정상)|예정|앞으로|향후", re.I)
 _FUTURE_S = re.compile(r"\bwill\b|\bis (?:due|set|scheduled|expected|planned) to\b|\bnext\b|"
                        r"\bupcoming\b|\bplans? to\b", re.I)
 _DURATION_UNITS = {"second", "minut", "hour", "day", "week", "month", "year", "decad", "centuri"}
@@ -354,6 +358,10 @@ def asks_future(question: str) -> bool:
 
     >>> asks_future("When will Kim visit Moscow next?"), asks_future("When did Kim visit?")
     (True, False)
+    >>> asks_future("Когда состоится встреча?"), asks_future("다음 정상회담은 언제 열리나요?")
+    (True, True)
+    >>> asks_future("Когда Ким ратифицировал договор?"), asks_future("조약은 언제 서명됐나요?")
+    (False, False)
     """
     return bool(_FUTURE_Q.search(question))
 

@@ -53,6 +53,7 @@ from treaty_qa.index.embedder import Embedder
 from treaty_qa.index.store import Store
 from treaty_qa.rag.cues import answer_type, find_typed, without_cue_words
 from treaty_qa.rag.datelines import MAX_POSITION, Dateline, dateline
+from treaty_qa.rag.glossary import english_words
 from treaty_qa.rag.guard import tainted_docs
 from treaty_qa.rag.models import Hit
 from treaty_qa.rag.names import countries, placed_names, titled_names
@@ -409,11 +410,14 @@ class HybridRetriever:
 
         dense = ranked(qvec if ranking is None else ranking)
         own_dense = ranked(own) if own is not None else []
-        sparse = self.sparse(qterms, len(self.ids) if only else self.candidates)
+        # a Russian/Korean question: BM25 reads its words' English glossary entries
+        english = english_words(question.searched)
+        searched = terms(" ".join(english)) if english else qterms
+        sparse = self.sparse(searched, len(self.ids) if only else self.candidates)
         if only:  # a question naming an outlet: its documents alone
             sparse = [(r, s) for r, s in sparse if self.metas[r]["doc_id"] in only]
             sparse = sparse[:self.candidates]
-        w_sparse = self.sparse_weight * self.bm25_weight(qterms)
+        w_sparse = self.sparse_weight * self.bm25_weight(searched)
         fused: dict[int, float] = {}
         for rank, (row, _) in enumerate(dense):
             fused[row] = fused.get(row, 0.0) + 1.0 / (self.rrf_k_dense + rank + 1)

@@ -109,9 +109,11 @@ _OTHERS = {
     "South Seoul": ("южн", "сеул", "남한", "서울", "한국"),
     "U.N.": ("оон", "유엔"),
     "NATO": ("нато", "나토"),
+    # the Russian parliament's chambers, which approved the ratification
+    "Duma Federation Council": ("госдум", "думой", "думы", "연방평의회", "두마", "상원", "하원"),
     # an act, named the same way: "Когда лидер КНДР ратифицировал договор?" asks of the
     # ratification, which the signing ("… signed the treaty in June") is not
-    "ratified ratifying ratification": ("ратифиц", "비준"),
+    "ratified ratifying ratification": ("ратифиц", "ратифик", "비준"),
 }
 
 

@@ -12,9 +12,10 @@ from conftest import CORPUS, engine_with_article, make_settings
 from treaty_qa.errors import InvalidQuestion
 from treaty_qa.index.pipeline import build_index
 from treaty_qa.rag.chat import condense_heuristic
-from treaty_qa.rag.cues import answer_type
+from treaty_qa.rag.cues import answer_type, asks_future
 from treaty_qa.rag.engine import QAEngine
 from treaty_qa.rag.extractive import ExtractiveAnswerer
+from treaty_qa.rag.glossary import english_words
 from treaty_qa.rag.scripts import others_named
 from treaty_qa.rag.terms import term_set
 from treaty_qa.texts import CLOSEST_TEXT
@@ -1268,3 +1269,28 @@ def test_typing_slips_are_mended_from_the_corpus(engine: QAEngine) -> None:
     ans = engine.ask("when was the agrement ratifed by kim?")
     assert ans.confidence == "answer" and "November 11" in ans.citations[0].quote, ans.answer
     assert ans.question == "when was the agreement ratified by Kim?"
+
+
+def test_a_russian_or_korean_question_is_searched_in_english_words_too(engine: QAEngine) -> None:
+    """"북한의 국가 이념은 무엇인가요?" (What is North Korea's state ideology?) got closest
+    passages: a Russian/Korean question shares no word with the articles, so BM25 had nothing to
+    read and the scorer no term evidence. Its words' English glossary entries (이념 → ideology)
+    are searched by BM25 now, and the Juche sentence is the direct answer."""
+    ans = engine.ask("북한의 국가 이념은 무엇인가요?")
+    assert ans.confidence == "answer", ans.answer
+    assert "Juche" in ans.citations[0].quote, ans.answer
+    assert english_words("Что говорится о ратификации?") == ["ratified ratifying ratification"]
+    assert english_words("Что думаете о договоре?") == ["treaty pact agreement"]  # not the Duma
+    # the noun (ратификация) names the ratification as the verb (ратифицировал) does
+    assert others_named("Когда прошла ратификация договора?") == [("ratif", "ratifi")]
+
+
+def test_a_russian_or_korean_question_about_the_future_gets_no_past_date(engine: QAEngine) -> None:
+    """"Когда Путин и Ким подпишут следующее соглашение?" (When will Putin and Kim sign the next
+    agreement?) was answered with the June signing: a Russian/Korean question about what is
+    still to come (будет, состоится, следующий, 예정, 다음 방문 …) is not answered by a past date,
+    as an English "When will …?" is not."""
+    ans = engine.ask("Когда Путин и Ким подпишут следующее соглашение?")
+    assert ans.confidence != "answer" and ans.lead is None, ans.answer
+    assert asks_future("김정은은 언제 러시아를 방문할 예정인가요?")
+    assert not asks_future("Когда Ким ратифицировал договор?")

@@ -154,29 +154,37 @@ from treaty_qa.settings import Settings
 # one or two in `_b`, `_o`, `_t`, `_u` (a trade, docs/decisions.md); right raised in 17 sections.
 # Then a government's seat names its country (rag/terms.py `term_set`: "the White House has not
 # yet commented" is the US): answer_o 36 -> 37 right, useful 41 -> 42
+# 24th: a Russian/Korean question is searched by BM25 too, in its words' English glossary
+# entries (rag/glossary.py), and its BM25 score is the scorer's feature as an English question's
+# is: Russian/Korean right direct answers +15 (other_script_answer_b 9 -> 11, _d 5 -> 7, _e
+# 5 -> 7, _f 6 -> 7, _g 12 -> 13, _h 9 -> 10, _i 11 -> 16, answer_s 31 -> 32), all but one of
+# them closest replies holding the evidence before, and +5 wrong ones: max wrong RAISED in
+# other_script_answer_e, answer_q (by two), answer_s, answer_u, answer_v and useful LOWERED by
+# one in other_script_answer_e and answer_v (a trade, docs/decisions.md); other_script_answer_b
+# wrong 2 -> 1
 ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
-              "other_script_answer_b": (9, 2, 19), "answer_c": (34, 0, 45),
+              "other_script_answer_b": (11, 1, 21), "answer_c": (34, 0, 45),
               "followup_c": (7, 0, 8),
               "answer_d": (27, 1, 36), "followup_d": (8, 0, 10),
-              "other_script_answer_d": (5, 0, 10), "answer_e": (33, 2, 38),
+              "other_script_answer_d": (7, 0, 10), "answer_e": (33, 2, 38),
               "followup_e": (8, 0, 10),
-              "other_script_answer_e": (5, 0, 10),
+              "other_script_answer_e": (7, 1, 9),
               # 10th: the fresh plain `_f` questions, written and measured before any answerer
               # change of the session, added at those values (3 of 5 ru/ko unanswerable answered
               # directly: the gate records it, it is not a goal)
-              "answer_f": (32, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (6, 0, 10),
+              "answer_f": (32, 2, 38), "followup_f": (9, 1, 9), "other_script_answer_f": (7, 0, 10),
               # 12th: the fresh `_g` questions (40 of 95 Russian/Korean), written and measured
               # before the session's answerer changes that followed them, added at those values
               "answer_g": (28, 0, 30), "followup_g": (9, 0, 10),
               # 23rd: a Russian/Korean question naming the ratification needs a sentence
               # naming it (rag/scripts.py `others_named`): 10 -> 12
-              "other_script_answer_g": (12, 0, 20),
+              "other_script_answer_g": (13, 0, 20),
               "answer_h": (31, 2, 36), "followup_h": (8, 0, 10),
-              "other_script_answer_h": (9, 0, 15),
+              "other_script_answer_h": (10, 0, 15),
               # 15th: the fresh Russian/Korean `_i` questions, written after the session's change
               # and measured before it (11/0, useful 24; 4 of 24 unanswerable answered directly)
               # and at it (12/0, useful 24; 4 of 24), added at the latter
-              "other_script_answer_i": (11, 0, 24),
+              "other_script_answer_i": (16, 0, 24),
               # 16th: the fresh English `_j` questions, measured at 182fab2 (answer 30/1, useful
               # 37; follow-ups 9/0, useful 10; 0 of 15 unanswerable answered directly) and after
               # the world-regions change its one wrong answer prompted (31/0, useful 38)
@@ -231,7 +239,7 @@ ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               # 21st: then the one article every check-passing sentence names answers "Which
               # article …?" (rag/extractive.py _sole_article): right answer_d 25 -> 26, ru/ko
               # _g 9 -> 10, answer_n 31 -> 32, answer_q 28 -> 29
-              "answer_q": (31, 4, 37), "followup_q": (7, 0, 8),
+              "answer_q": (31, 6, 37), "followup_q": (7, 0, 8),
               # 21st: the fresh `_r` questions, measured at 05fe17f and 3514005 identically
               # (answer 28/6, useful 38; follow-ups 8/1, useful 8), then after the lower-case
               # names change its wrong answers prompted
@@ -239,7 +247,7 @@ ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               # 22nd: the fresh `_s` questions, measured at 7f0cd11 (the session's start: answer
               # 29/1, useful 41; follow-ups 5/0, useful 9), then read; closest passages that do
               # not repeat one fact: useful 42
-              "answer_s": (31, 1, 43), "followup_s": (5, 0, 9),
+              "answer_s": (32, 2, 43), "followup_s": (5, 0, 9),
               # 22nd: the fresh `_t` questions, never read: measured at 7f0cd11 (answer 34/1,
               # useful 43; follow-ups 7/2, useful 8) and after each change: British spellings
               # read as American ones made one closest reply a right answer; then read, and
@@ -248,17 +256,21 @@ ANSWERABLE = {"answer_b": (28, 3, 39), "followup_b": (11, 0, 12),
               # 22nd: the fresh `_u` questions, never read: at 7f0cd11 answer 31/2, useful 38;
               # follow-ups 7/1, useful 9; closest passages that repeat nothing: useful 39; typing
               # slips mended ("agreemnt"): 40
-              "answer_u": (34, 3, 39), "followup_u": (7, 1, 9),
+              "answer_u": (34, 4, 39), "followup_u": (7, 1, 9),
               # 23rd: the fresh `_v` questions (8 of 45 Russian/Korean), measured at 10b04b4
               # before any was read (answer 26/3, useful 39; follow-ups 7/1, useful 9), 27/4
               # after the capital change (unread), then read: 27/3 after the ratification
               # change, useful 40 after the title change; then a follow-up's own names must be
               # in its answer's passage (rag/extractive.py): "and china?" no longer answered
               # with the United States' concern, followup_v wrong 1 -> 0
-              "answer_v": (27, 3, 40), "followup_v": (7, 0, 9),
+              "answer_v": (27, 4, 39), "followup_v": (7, 0, 9),
               # 24th: the fresh `_w` questions, measured once at ff96411 before any was read
               # and again at e1a8c87: identical (answer 33/2, useful 42; follow-ups 8/0, useful 10)
-              "answer_w": (33, 2, 42), "followup_w": (8, 0, 10)}
+              "answer_w": (33, 2, 42), "followup_w": (8, 0, 10),
+              # 24th: the fresh `_x` questions, never read: measured at 7c6cd3b before the
+              # session's answerer changes (answer 32/3, useful 40; follow-ups 7/1, useful 9),
+              # then after the glossary change: 33/3, useful 40
+              "answer_x": (33, 3, 40), "followup_x": (7, 1, 9)}
 # 19th: abstain_d 1 -> 0 ("Which Russian ministers came with Putin to Pyongyang?": "Which
 # <office> …?" needs a sentence naming the office, rag/support.py role_unheld)
 UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "abstain_d": 0,
@@ -299,7 +311,9 @@ UNANSWERABLE = {"abstain_b": 2, "other_script_abstain_b": 0, "abstain_c": 1, "ab
                 "abstain_s": 0, "offtopic_s": 1, "abstain_t": 0, "offtopic_t": 0,
                 "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0, "offtopic_v": 0,
                 # 24th: `_w` 1 of 15 unanswerable answered directly (no lead), unread
-                "abstain_w": 1, "offtopic_w": 0}
+                "abstain_w": 1, "offtopic_w": 0,
+                # 24th: `_x` 1 of 15 unanswerable answered directly (no lead), unread
+                "abstain_x": 1, "offtopic_x": 0}
 # typed leads on unanswerable questions: none (the one plain question that got one, "How many
 # North Korean soldiers has Ukraine captured?" → "10,000 soldiers —", lost it in the 8th session:
 # a count leads only when the corpus uses the question's verb)
@@ -311,7 +325,7 @@ LEADS = {"abstain_b": 0, "other_script_abstain_b": 0, "abstain_c": 0, "abstain_d
          "abstain_o": 0, "offtopic_o": 0, "abstain_p": 0, "offtopic_p": 0, "abstain_q": 0,
          "offtopic_q": 0, "abstain_r": 0, "offtopic_r": 0, "abstain_s": 0, "offtopic_s": 0,
          "abstain_t": 0, "offtopic_t": 0, "abstain_u": 0, "offtopic_u": 0, "abstain_v": 0,
-         "offtopic_v": 0, "abstain_w": 0, "offtopic_w": 0}
+         "offtopic_v": 0, "abstain_w": 0, "offtopic_w": 0, "abstain_x": 0, "offtopic_x": 0}
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +339,7 @@ def test_every_section_is_asked(tallies: dict[str, Tally]) -> None:
     assert set(tallies) == set(ANSWERABLE) | set(UNANSWERABLE)
     assert sum(t.n for t in tallies.values()) == (116 + 73 + 80 + 80 + 80 + 95 + 90 + 48 + 65 + 70
                                                   + 75 + 80 + 70 + 85 + 80 + 80 + 80
-                                                  + 80 + 80 + 80 + 80 + 80)
+                                                  + 80 + 80 + 80 + 80 + 80 + 80)
 
 
 @pytest.mark.parametrize("section", sorted(ANSWERABLE))
