@@ -430,18 +430,22 @@ def test_a_vote_count_asks_for_a_number(engine: QAEngine) -> None:
 
 
 def test_a_closest_reply_may_quote_past_the_top_k(engine: QAEngine) -> None:
-    """"В каком городе подписали этот договор?" (in which city was this treaty signed) is
-    answered by no sentence of the 8 retrieved; the sentence saying "in Pyongyang, the leaders
-    … signed" ranks 9th-12th. A closest reply chooses its passages from the first
-    `closest_pool` (12) by the scorer, so it shows that sentence; only the first 8 can give a
-    direct answer."""
-    question = "В каком городе подписали этот договор?"
+    """"Когда лидер Северной Кореи ратифицировал договор о всеобъемлющем стратегическом
+    партнёрстве?" (when did North Korea's leader ratify the treaty) is answered by no sentence of
+    the 8 retrieved; the sentence saying he "ratified the deal with Russia on November 11" ranks
+    9th-12th. A closest reply chooses its passages from the first `closest_pool` (12) by the
+    scorer, so it shows that sentence; only the first 8 can give a direct answer. (The 24th
+    session's glossary brought the earlier example, "В каком городе подписали этот договор?",
+    into the top 8.)"""
+    question = ("Когда лидер Северной Кореи ратифицировал договор о всеобъемлющем стратегическом "
+                "партнёрстве?")
     r = engine.retrieve(engine.prepare(question))
     assert len(r.hits) == engine.settings.top_k
-    assert not any("in Pyongyang, the leaders" in h.text for h in r.hits)
+    assert not any("on November 11" in h.text for h in r.hits)
+    assert any("on November 11" in h.text for h in r.reserve)
     ans = engine.ask(question)
     assert ans.confidence == "closest", ans.answer
-    assert any("in Pyongyang, the leaders" in c.quote for c in ans.citations), ans.answer
+    assert any("on November 11" in c.quote for c in ans.citations), ans.answer
 
 
 @pytest.mark.parametrize("question", [
