@@ -369,7 +369,8 @@ class HybridRetriever:
         return [(self.bm25_rows[int(i)], float(scores[i])) for i in top if scores[i] > 0]
 
     def bm25_weight(self, qterms: list[str]) -> float:
-        """Share of the question's content terms BM25 can use (0 for a ru/ko question)."""
+        """Share of the question's content terms BM25 can use (for a Russian/Korean question,
+        of its glossary entries' English terms: `rag.glossary`)."""
         return len(self.informative(qterms)) / len(qterms) if qterms else 0.0
 
     def retrieve(self, question: Question | str, top_k: int, reserve: int = 0) -> Retrieval:
